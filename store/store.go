@@ -267,6 +267,9 @@ type AggregateRequest struct {
 type Aggregate struct {
 	// Sum is the total amount (the balance, for a Balance window).
 	Sum decimal.Decimal
+	// SumSquares is the sum of the squared amounts, so that callers can
+	// derive an exact mean and variance of the customer's amounts.
+	SumSquares decimal.Decimal
 	// Count is the number of entries.
 	Count int64
 	// Distinct is the number of distinct non-empty counterparties.
