@@ -18,7 +18,7 @@ func (n enumNames) name(v uint8, kind string) string {
 func (n enumNames) parse(s string, err error) (uint8, error) {
 	ls := strings.ToLower(strings.TrimSpace(s))
 	for i, name := range n {
-		if i > 0 && name == ls {
+		if name == ls {
 			return uint8(i), nil
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/currency"
@@ -34,21 +35,50 @@ const (
 // value is invalid. Codes are checked against golang.org/x/text/currency.
 type Currency string
 
-// ParseCurrency checks that s is a known ISO 4217 code in upper case and not
-// one of the codes that name no money (XXX, XTS). It returns an error
-// wrapping [ErrUnknownCurrency] otherwise.
+// ParseCurrency checks that s is an ISO 4217 code in upper case for a
+// currency in circulation: one that golang.org/x/text/currency lists as
+// current tender, or one introduced after the CLDR data that package carries
+// (VES, VED, SLE, MRU, ZWG, XCG). Historic codes (e.g. BAD), codes that name
+// no money (XXX, XTS) and anything else give an error wrapping
+// [ErrUnknownCurrency].
 func ParseCurrency(s string) (Currency, error) {
 	if len(s) != 3 || strings.ToUpper(s) != s {
 		return "", fmt.Errorf("%w: %q", ErrUnknownCurrency, s)
 	}
-	u, err := currency.ParseISO(s)
-	if err != nil || u.String() != s || s == "XXX" || s == "XTS" {
-		return "", fmt.Errorf("%w: %q", ErrUnknownCurrency, s)
+	if _, ok := currentTender()[s]; ok {
+		return Currency(s), nil
 	}
-	return Currency(s), nil
+	if _, ok := newerCurrencies[s]; ok {
+		return Currency(s), nil
+	}
+	return "", fmt.Errorf("%w: %q", ErrUnknownCurrency, s)
 }
 
-// Valid reports whether c is a known ISO 4217 code.
+// newerCurrencies are ISO 4217 codes introduced after CLDR 32, the data of
+// golang.org/x/text/currency, with their minor units.
+var newerCurrencies = map[string]int32{
+	"VES": 2, // Venezuela, 2018
+	"VED": 2, // Venezuela, 2021
+	"SLE": 2, // Sierra Leone, 2022
+	"MRU": 2, // Mauritania, 2018
+	"ZWG": 2, // Zimbabwe gold, 2024
+	"XCG": 2, // Caribbean guilder, 2025
+}
+
+// currentTender is the set of current tender currencies known to
+// golang.org/x/text/currency, built once.
+var currentTender = sync.OnceValue(func() map[string]struct{} {
+	m := make(map[string]struct{}, 160)
+	for it := currency.Query(); it.Next(); {
+		u := it.Unit().String()
+		if u != "XXX" && u != "XTS" {
+			m[u] = struct{}{}
+		}
+	}
+	return m
+})
+
+// Valid reports whether c is a currency [ParseCurrency] accepts.
 func (c Currency) Valid() bool {
 	_, err := ParseCurrency(string(c))
 	return err == nil
@@ -57,8 +87,11 @@ func (c Currency) Valid() bool {
 // MinorUnits returns the number of digits after the decimal point of the
 // currency's minor unit, per ISO 4217 as carried by
 // golang.org/x/text/currency (KRW and JPY 0, USD 2, BHD 3). It returns 2 for
-// an invalid currency.
+// an unknown currency.
 func (c Currency) MinorUnits() int32 {
+	if n, ok := newerCurrencies[string(c)]; ok {
+		return n
+	}
 	u, err := currency.ParseISO(string(c))
 	if err != nil {
 		return 2

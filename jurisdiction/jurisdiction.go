@@ -1,0 +1,82 @@
+// Package jurisdiction owns the jurisdiction pack: the bundle of one
+// country's limit tables, with its currency, time zone, version and legal
+// sources. The engine (package comply) compiles packs once in comply.New.
+//
+// Built-in packs live in subpackages, one per country (jurisdiction/kr, …),
+// each exposing its pack through a Pack function.
+//
+// Package jurisdiction imports payment, rule and limits from this module
+// (and later kyc and aml); never the store or the root package.
+package jurisdiction
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/comply-go/comply/limits"
+	"github.com/comply-go/comply/payment"
+	"github.com/comply-go/comply/rule"
+)
+
+// Pack is one jurisdiction's rules as data. Build one in Go or take a
+// built-in one from a country package; comply.New validates and compiles it.
+type Pack struct {
+	// Code is the ISO 3166-1 alpha-2 code of the jurisdiction, e.g. "KR".
+	// Transactions whose Country is Code are judged by the pack.
+	Code string
+	// Name is the jurisdiction's name.
+	Name string
+	// Currency is the currency of every amount in the pack.
+	Currency payment.Currency
+	// TimeZone is the IANA zone of calendar windows and effective dates,
+	// e.g. "Asia/Seoul".
+	TimeZone string
+	// Version identifies this edition of the pack; decisions record it.
+	Version string
+	// Sources lists the main legal sources the pack draws on.
+	Sources []rule.Citation
+	// Limits is the limit table: caps, prohibitions and report thresholds.
+	Limits []limits.Limit
+}
+
+// Ref identifies a pack edition in a decision.
+type Ref struct {
+	Code    string `json:"code"`
+	Version string `json:"version"`
+}
+
+// Ref returns the pack's code and version.
+func (p *Pack) Ref() Ref { return Ref{Code: p.Code, Version: p.Version} }
+
+// Compiled is a validated pack: its time zone loaded once and its limit
+// table compiled. It is immutable and safe for concurrent use.
+type Compiled struct {
+	Pack     *Pack
+	Location *time.Location
+	Limits   *limits.Table
+}
+
+// Compile validates p and compiles its parts. Errors are a [rule.ErrorList].
+func Compile(p *Pack) (*Compiled, error) {
+	var errs rule.ErrorList
+	file := "pack " + p.Code
+	if _, err := payment.ParseCountry(p.Code); err != nil {
+		errs.Add(rule.Pos{File: file}, rule.CodePackSchema, "code: %v", err)
+	}
+	if p.Version == "" {
+		errs.Add(rule.Pos{File: file}, rule.CodePackSchema, "missing version")
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil || p.TimeZone == "" {
+		errs.Add(rule.Pos{File: file}, rule.CodePackSchema, "time zone %q: not an IANA zone", p.TimeZone)
+		loc = time.UTC
+	}
+	tbl, err := limits.NewTable(p.Limits, &limits.Options{Currency: p.Currency, Location: loc, File: file})
+	if err != nil {
+		errs = append(errs, rule.AsList(err)...)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("jurisdiction %s: %w", p.Code, errs)
+	}
+	return &Compiled{Pack: p, Location: loc, Limits: tbl}, nil
+}
