@@ -437,35 +437,42 @@ var tzAccessors = map[string]bool{
 	"getSeconds": true, "getMilliseconds": true,
 }
 
-// literalValidator refuses double literals and conversions (money is
-// exact), malformed decimal("…") literals, and timestamp accessors with a
-// time-zone argument.
-type literalValidator struct{}
+// literalIssue is a problem found in the literals of a parsed expression.
+type literalIssue struct {
+	id  int64
+	msg string
+}
 
-func (literalValidator) Name() string { return "aml.validator.literals" }
-
-func (literalValidator) Validate(_ *cel.Env, _ cel.ValidatorConfig, a *ast.AST, iss *cel.Issues) {
+// checkLiterals refuses double literals and conversions (money is exact),
+// malformed decimal("…") literals, and timestamp accessors with a time-zone
+// argument. It runs on the parsed AST, before type-checking, so that
+// `tx.amount > 1.5` is reported as a double literal rather than as a missing
+// overload.
+func checkLiterals(a *ast.AST) []literalIssue {
+	var out []literalIssue
 	root := ast.NavigateAST(a)
 	for _, e := range ast.MatchDescendants(root, ast.KindMatcher(ast.LiteralKind)) {
 		if d, ok := e.AsLiteral().(types.Double); ok {
-			iss.ReportErrorAtID(e.ID(), "double literal %v is not allowed: money is exact; write decimal(\"…\") or an int", float64(d))
+			out = append(out, literalIssue{e.ID(), fmt.Sprintf("double literal %v is not allowed: money is exact; write decimal(\"…\") or an int", float64(d))})
 		}
 	}
 	for _, e := range ast.MatchDescendants(root, ast.KindMatcher(ast.CallKind)) {
 		call := e.AsCall()
 		switch fn := call.FunctionName(); {
 		case fn == "double":
-			iss.ReportErrorAtID(e.ID(), "double() is not allowed: money is exact; use decimal()")
+			out = append(out, literalIssue{e.ID(), "double() is not allowed: money is exact; use decimal()"})
 		case fn == "decimal" && len(call.Args()) == 1 && call.Args()[0].Kind() == ast.LiteralKind:
 			if s, ok := call.Args()[0].AsLiteral().(types.String); ok {
 				if _, err := parseDecimalLiteral(string(s)); err != nil {
-					iss.ReportErrorAtID(call.Args()[0].ID(), "%v", err)
+					out = append(out, literalIssue{call.Args()[0].ID(), err.Error()})
 				}
 			}
 		case tzAccessors[fn] && call.IsMemberFunction() && len(call.Args()) == 1:
-			iss.ReportErrorAtID(e.ID(), "%s(time zone) is not allowed: it loads the zone database on every call; use tx.local_hour, tx.local_weekday, tx.local_day or tx.local_date (pack time zone)", fn)
+			out = append(out, literalIssue{e.ID(), fn + "(time zone) is not allowed: it loads the zone database on every call; use tx.local_hour, tx.local_weekday, tx.local_day or tx.local_date (pack time zone)"})
 		}
 	}
+	slices.SortFunc(out, func(a, b literalIssue) int { return int(a.id - b.id) })
+	return out
 }
 
 var decimalOps = map[string]bool{

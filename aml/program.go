@@ -181,7 +181,6 @@ func Compile(rules []Rule, opts *Options) (*Program, error) {
 		cel.Variable("counterparty", cel.ObjectType(partyTypeName)),
 		cel.Variable("device", cel.ObjectType(deviceTypeName)),
 		cel.Variable("vel", cel.ObjectType(velTypeName)),
-		cel.ASTValidators(literalValidator{}),
 	)
 	c.est = costEstimator{sizes: map[string]uint64{}}
 	for _, name := range slices.Sorted(maps.Keys(params)) {
@@ -353,6 +352,15 @@ func (c *compiler) compile(r *Rule, text string, m *srcMap, base int, wantBool b
 	parsed, iss := c.env.Parse(text)
 	if iss.Err() != nil {
 		report(rule.CodeParse, iss)
+		return nil, false
+	}
+	if lits := checkLiterals(parsed.NativeRep()); len(lits) > 0 {
+		info := parsed.NativeRep().SourceInfo()
+		for _, li := range lits {
+			loc := info.GetStartLocation(li.id)
+			pos, src := exprPos(r, text, m, base, loc.Line(), loc.Column())
+			c.errs = append(c.errs, &rule.Error{Pos: pos, Code: rule.CodeType, Msg: li.msg, Source: src})
+		}
 		return nil, false
 	}
 	checked, iss := c.env.Check(parsed)
