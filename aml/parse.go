@@ -405,4 +405,3 @@ func parseNamedExpr(file string, lines []string, n *yaml.Node, bad func(*yaml.No
 	}
 	return ne, ok
 }
-

@@ -484,4 +484,3 @@ func (c *compiler) compileMessage(r *Rule) ([]msgPart, bool) {
 	}
 	return parts, ok
 }
-

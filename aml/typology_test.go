@@ -278,7 +278,7 @@ func TestTypologies(t *testing.T) {
 }
 
 func fns(f ...func(*payment.Transaction)) []func(*payment.Transaction) { return f }
-func ids(s ...string) []string                                          { return s }
+func ids(s ...string) []string                                         { return s }
 
 func TestFindingExplains(t *testing.T) {
 	p := builtinProgram(t)
