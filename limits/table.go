@@ -464,15 +464,13 @@ func (t *Table) Breach(tx *payment.Transaction, r *Row, amount, used decimal.Dec
 	if what == "" {
 		what = string(r.ID)
 	}
-	switch f.Action {
-	case rule.StepUp:
-		if len(f.Requires) > 0 {
-			f.Message = fmt.Sprintf("%s: %s %s at tier %s; verification to %s would allow it", what, t.WindowName(r), t.Bound(r), tx.Customer.Tier, f.Requires[0])
-		} else {
-			f.Message = fmt.Sprintf("%s: %s %s; verification required", what, t.WindowName(r), t.Bound(r))
-		}
-	default:
-		f.Message = fmt.Sprintf("%s: %s %s would be exceeded (total %s %s)", what, t.WindowName(r), t.Bound(r), total, t.currency)
+	if r.Kind == PerTransaction {
+		f.Message = fmt.Sprintf("%s: %s %s is outside %s for a customer at tier %s", what, amount, t.currency, t.Bound(r), tx.Customer.Tier)
+	} else {
+		f.Message = fmt.Sprintf("%s: %s total %s %s would break %s", what, t.WindowName(r), total, t.currency, t.Bound(r))
+	}
+	if f.Action == rule.StepUp && len(f.Requires) > 0 {
+		f.Message += "; verification to " + f.Requires[0] + " would allow it"
 	}
 	return f
 }

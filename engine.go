@@ -1,0 +1,380 @@
+package comply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/limits"
+	"github.com/comply-go/comply/payment"
+	"github.com/comply-go/comply/rule"
+	"github.com/comply-go/comply/store"
+	"github.com/comply-go/comply/store/memstore"
+	"github.com/shopspring/decimal"
+)
+
+// FXSource converts amounts between currencies. The host supplies it; comply
+// never fetches rates itself.
+type FXSource interface {
+	// Rate returns how many units of to one unit of from is worth at time
+	// at. The rate must be positive.
+	Rate(ctx context.Context, from, to payment.Currency, at time.Time) (decimal.Decimal, error)
+}
+
+// EvaluateFunc is the signature of [Engine.Evaluate], for hooks.
+type EvaluateFunc func(ctx context.Context, tx *payment.Transaction) (*Decision, error)
+
+// Hook wraps evaluation, for audit logging, metrics or tracing:
+//
+//	func(next comply.EvaluateFunc) comply.EvaluateFunc {
+//		return func(ctx context.Context, tx *payment.Transaction) (*comply.Decision, error) {
+//			d, err := next(ctx, tx)
+//			// record d
+//			return d, err
+//		}
+//	}
+type Hook func(next EvaluateFunc) EvaluateFunc
+
+// Options configures [New]. A nil *Options is not enough: Packs is required.
+// New copies the struct and never changes the caller's.
+type Options struct {
+	// Packs are the jurisdiction packs to judge by, at most one per country
+	// code. Required.
+	Packs []*jurisdiction.Pack
+	// Store holds the aggregates behind the limits. Use a shared backend
+	// (Redis, PostgreSQL) when several replicas serve the same customers.
+	// Default: a new embedded memstore.
+	Store store.Backend
+	// FX converts amounts into a pack's currency. Default: none, and a
+	// transaction in another currency fails with ErrNoFXSource.
+	FX FXSource
+	// OnStoreError is the action of the decision when the store fails: one
+	// of Review, StepUp or Block. Default: none, and Evaluate returns an
+	// error wrapping ErrStore. Allow is refused: a store failure never
+	// allows silently.
+	OnStoreError rule.Action
+	// Logger receives warnings, such as store failures answered with
+	// OnStoreError. Default: a logger that discards everything.
+	Logger *slog.Logger
+	// Now stamps Decision.EvaluatedAt; it never judges a transaction.
+	// Default: time.Now.
+	Now func() time.Time
+	// Hooks wrap Evaluate, the first one outermost. Default: none.
+	Hooks []Hook
+}
+
+// Engine evaluates transactions against compiled packs. It is immutable
+// and safe for concurrent use by multiple goroutines.
+type Engine struct {
+	packs map[string]*pack
+	store store.Backend
+	fx    FXSource
+	onErr rule.Action
+	log   *slog.Logger
+	now   func() time.Time
+	eval  EvaluateFunc
+}
+
+// pack is a compiled pack with its store plans.
+type pack struct {
+	*jurisdiction.Compiled
+	refs []jurisdiction.Ref // shared, read-only
+	caps []store.Cap        // one per limit row, by row index
+
+	mu    sync.RWMutex
+	plans map[uint64]*plan // by bit set of applicable windowed rows
+}
+
+// plan is the store caps of one set of windowed rows.
+type plan struct {
+	caps []store.Cap
+	rows []*limits.Row
+}
+
+// New validates the options and compiles every pack once. Errors wrap
+// [ErrInvalidOptions] or carry a [rule.ErrorList] naming each problem.
+func New(opts *Options) (*Engine, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if len(o.Packs) == 0 {
+		return nil, fmt.Errorf("%w: no packs", ErrInvalidOptions)
+	}
+	if o.OnStoreError != rule.ActionUnspecified && (o.OnStoreError == rule.Allow || !o.OnStoreError.Valid()) {
+		return nil, fmt.Errorf("%w: OnStoreError must be review, step_up or block, not %s", ErrInvalidOptions, o.OnStoreError)
+	}
+	e := &Engine{
+		packs: make(map[string]*pack, len(o.Packs)),
+		store: o.Store,
+		fx:    o.FX,
+		onErr: o.OnStoreError,
+		log:   o.Logger,
+		now:   o.Now,
+	}
+	if e.store == nil {
+		ms, err := memstore.New(nil)
+		if err != nil {
+			return nil, fmt.Errorf("%w: default store: %w", ErrInvalidOptions, err)
+		}
+		e.store = ms
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	var errs []error
+	for _, p := range o.Packs {
+		if p == nil {
+			errs = append(errs, fmt.Errorf("%w: nil pack", ErrInvalidOptions))
+			continue
+		}
+		if _, dup := e.packs[p.Code]; dup {
+			errs = append(errs, fmt.Errorf("%w: two packs for %s", ErrInvalidOptions, p.Code))
+			continue
+		}
+		c, err := jurisdiction.Compile(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		e.packs[p.Code] = newPack(c)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	e.eval = e.evaluate
+	for i := len(o.Hooks) - 1; i >= 0; i-- {
+		if o.Hooks[i] != nil {
+			e.eval = o.Hooks[i](e.eval)
+		}
+	}
+	return e, nil
+}
+
+func newPack(c *jurisdiction.Compiled) *pack {
+	p := &pack{
+		Compiled: c,
+		refs:     []jurisdiction.Ref{c.Pack.Ref()},
+		plans:    make(map[uint64]*plan),
+	}
+	rows := c.Limits.Rows()
+	p.caps = make([]store.Cap, len(rows))
+	for i, r := range rows {
+		if !r.Kind.Windowed() {
+			continue
+		}
+		cp := store.Cap{
+			ID:         string(r.ID),
+			Classes:    r.Classes,
+			Debits:     r.Debits,
+			MaxAmount:  r.MaxAmount,
+			MaxCount:   r.MaxCount,
+			LimitCount: r.LimitCount,
+			Exclusive:  r.Exclusive,
+			Observe:    r.Report != nil,
+		}
+		switch r.Kind {
+		case limits.Rolling:
+			cp.Window = store.Window{Kind: store.Rolling, Duration: r.Window}
+		case limits.Day:
+			cp.Window = store.Window{Kind: store.Day, Location: c.Location}
+		case limits.Month:
+			cp.Window = store.Window{Kind: store.Month, Location: c.Location}
+		case limits.Balance:
+			cp.Window = store.Window{Kind: store.Balance}
+		}
+		p.caps[i] = cp
+	}
+	return p
+}
+
+// planFor returns the store caps of the windowed rows among rows. Plans are
+// built once per distinct set of rows and cached.
+func (p *pack) planFor(rows []*limits.Row) *plan {
+	var key uint64
+	cacheable := true
+	for _, r := range rows {
+		if !r.Kind.Windowed() {
+			continue
+		}
+		if r.Index >= 64 {
+			cacheable = false
+			break
+		}
+		key |= 1 << r.Index
+	}
+	if cacheable {
+		p.mu.RLock()
+		pl := p.plans[key]
+		p.mu.RUnlock()
+		if pl != nil {
+			return pl
+		}
+	}
+	pl := &plan{}
+	for _, r := range rows {
+		if r.Kind.Windowed() {
+			pl.caps = append(pl.caps, p.caps[r.Index])
+			pl.rows = append(pl.rows, r)
+		}
+	}
+	if cacheable {
+		p.mu.Lock()
+		p.plans[key] = pl
+		p.mu.Unlock()
+	}
+	return pl
+}
+
+// Evaluate judges tx and returns one decision.
+//
+// It returns:
+//   - a Decision and nil: the decision, whatever its action. An Allow or
+//     Review decision with Reserved set holds tx's amount in the store until
+//     [Decision.Commit] or [Decision.Void].
+//   - nil and an error wrapping [ErrInvalidTransaction] (and the
+//     payment.ValidationError): tx is malformed; nothing was recorded.
+//   - nil and [ErrNoPack], [ErrNoFXSource] or [ErrFX]: the engine cannot
+//     judge tx; nothing was recorded.
+//   - nil and [ErrStore] or the context's error: the engine could not decide;
+//     fail closed.
+//
+// A retry with the same transaction id returns a decision with Duplicate
+// set: the first reservation stands and nothing is counted twice.
+func (e *Engine) Evaluate(ctx context.Context, tx *payment.Transaction) (*Decision, error) {
+	return e.eval(ctx, tx)
+}
+
+func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decision, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := tx.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidTransaction, err)
+	}
+	p := e.packs[tx.Country]
+	if p == nil {
+		return nil, fmt.Errorf("%w for country %s", ErrNoPack, tx.Country)
+	}
+	amount, err := e.convert(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
+	d := &Decision{TxID: tx.ID, Packs: p.refs, engine: e}
+	tbl := p.Limits
+
+	var buf [16]*limits.Row
+	rows := tbl.Applicable(tx, buf[:0])
+	d.Findings = tbl.CheckTransaction(tx, amount, rows, d.Findings)
+	d.Reports = tbl.TransactionReports(tx, amount, rows, d.Reports)
+
+	if maxAction(d.Findings) < rule.StepUp {
+		if err := e.reserve(ctx, d, p, tx, amount, rows); err != nil {
+			return nil, err
+		}
+	}
+	d.Action = maxAction(d.Findings)
+	if d.Action == rule.ActionUnspecified {
+		d.Action = rule.Allow
+	}
+	d.EvaluatedAt = e.now()
+	return d, nil
+}
+
+// reserve makes the one atomic store call and turns its result into
+// findings and reports.
+func (e *Engine) reserve(ctx context.Context, d *Decision, p *pack, tx *payment.Transaction, amount decimal.Decimal, rows []*limits.Row) error {
+	pl := p.planFor(rows)
+	d.subject = p.Pack.Code + "/" + tx.Customer.ID
+	req := &d.req
+	*req = store.Request{
+		Subject:  d.subject,
+		TxID:     tx.ID,
+		Time:     tx.Time,
+		Class:    limits.Class(tx.Channel, tx.Direction),
+		Amount:   amount,
+		Currency: string(p.Pack.Currency),
+		Caps:     pl.caps,
+	}
+	if tx.Counterparty != nil {
+		req.Counterparty = tx.Counterparty.ID
+	}
+	res, err := e.store.Reserve(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil || e.onErr == rule.ActionUnspecified {
+			return fmt.Errorf("%w: %w", ErrStore, err)
+		}
+		e.log.WarnContext(ctx, "comply: store failed; answering with the configured fallback",
+			slog.String("tx", tx.ID), slog.String("action", e.onErr.String()), slog.Any("error", err))
+		d.Findings = append(d.Findings, rule.Finding{
+			Rule:    "comply.store_unavailable",
+			Action:  e.onErr,
+			Code:    rule.CodeStoreError,
+			Message: "the limit store failed, so limits could not be checked: " + err.Error(),
+		})
+		return nil
+	}
+	tbl := p.Limits
+	switch res.Status {
+	case store.Reserved:
+		d.Reserved = true
+		for _, u := range res.Reached {
+			r := pl.rows[u.Cap]
+			d.Reports = append(d.Reports, tbl.ReportDuty(tx, r, u.Amount.Add(amount)))
+		}
+	case store.Refused:
+		for _, u := range res.Violations {
+			d.Findings = append(d.Findings, tbl.Breach(tx, pl.rows[u.Cap], amount, u.Amount, u.Count))
+		}
+	case store.Duplicate:
+		d.Duplicate = true
+		if res.State == store.Voided {
+			d.Findings = append(d.Findings, rule.Finding{
+				Rule:    "comply.duplicate_voided",
+				Action:  rule.Block,
+				Code:    "duplicate_voided",
+				Message: "transaction id " + tx.ID + " was reserved and then voided; a new attempt needs a new id",
+			})
+		} else {
+			d.Reserved = true
+		}
+	default:
+		return fmt.Errorf("%w: unexpected reservation status %s", ErrStore, res.Status)
+	}
+	return nil
+}
+
+// convert returns tx's amount in the pack's currency.
+func (e *Engine) convert(ctx context.Context, tx *payment.Transaction, p *pack) (decimal.Decimal, error) {
+	if tx.Amount.Currency == p.Pack.Currency {
+		return tx.Amount.Amount, nil
+	}
+	if e.fx == nil {
+		return decimal.Decimal{}, fmt.Errorf("%w: transaction %s is in %s and pack %s counts in %s", ErrNoFXSource, tx.ID, tx.Amount.Currency, p.Pack.Code, p.Pack.Currency)
+	}
+	rate, err := e.fx.Rate(ctx, tx.Amount.Currency, p.Pack.Currency, tx.Time)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("%w: %s→%s: %w", ErrFX, tx.Amount.Currency, p.Pack.Currency, err)
+	}
+	if rate.Sign() <= 0 {
+		return decimal.Decimal{}, fmt.Errorf("%w: %s→%s rate %s is not positive", ErrFX, tx.Amount.Currency, p.Pack.Currency, rate)
+	}
+	// Round up to the pack currency's minor unit: limits are never
+	// under-counted by conversion.
+	return tx.Amount.Amount.Mul(rate).RoundCeil(p.Pack.Currency.MinorUnits()), nil
+}
+
+func maxAction(fs []rule.Finding) rule.Action {
+	a := rule.ActionUnspecified
+	for i := range fs {
+		a = rule.Max(a, fs[i].Action)
+	}
+	return a
+}
