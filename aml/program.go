@@ -342,7 +342,13 @@ func (c *compiler) compile(r *Rule, text string, m *srcMap, base int, wantBool b
 	report := func(code rule.Code, iss *cel.Issues) {
 		for _, e := range iss.Errors() {
 			pos, src := exprPos(r, text, m, base, e.Location.Line(), e.Location.Column())
-			c.errs = append(c.errs, &rule.Error{Pos: pos, Code: code, Msg: e.Message, Source: src})
+			msg := e.Message
+			if strings.Contains(msg, "no matching overload for '_==_'") || strings.Contains(msg, "no matching overload for '_!=_'") {
+				if strings.Contains(msg, "decimal") {
+					msg += `: a decimal equals only a decimal; write decimal("…")`
+				}
+			}
+			c.errs = append(c.errs, &rule.Error{Pos: pos, Code: code, Msg: msg, Source: src})
 		}
 	}
 	at := func(code rule.Code, format string, args ...any) {
@@ -381,10 +387,7 @@ func (c *compiler) compile(r *Rule, text string, m *srcMap, base int, wantBool b
 	if est.Max > c.maxCost {
 		line, col := 1, leadingSpace(text)
 		if comp != nil {
-			loc := checked.NativeRep().SourceInfo().GetStartLocation(comp.ID())
-			if loc.Line() > 0 {
-				line, col = loc.Line(), loc.Column()
-			}
+			line, col = comp.line, comp.col
 		}
 		pos, src := exprPos(r, text, m, base, line, col)
 		c.errs = append(c.errs, &rule.Error{Pos: pos, Code: CodeCost, Source: src,
@@ -435,12 +438,23 @@ func leadingSpace(s string) int {
 	return n
 }
 
-func firstComprehension(a *cel.Ast) ast.Expr {
-	found := ast.MatchDescendants(ast.NavigateAST(a.NativeRep()), ast.KindMatcher(ast.ComprehensionKind))
-	if len(found) == 0 {
-		return nil
+type exprLoc struct{ line, col int }
+
+// firstComprehension returns the location of the outermost, leftmost
+// comprehension (all, exists, map, filter, …) of the expression, or nil.
+func firstComprehension(a *cel.Ast) *exprLoc {
+	info := a.NativeRep().SourceInfo()
+	var best *exprLoc
+	for _, e := range ast.MatchDescendants(ast.NavigateAST(a.NativeRep()), ast.KindMatcher(ast.ComprehensionKind)) {
+		loc := info.GetStartLocation(e.ID())
+		if loc.Line() <= 0 {
+			continue
+		}
+		if best == nil || loc.Line() < best.line || loc.Line() == best.line && loc.Column() < best.col {
+			best = &exprLoc{loc.Line(), loc.Column()}
+		}
 	}
-	return found[0]
+	return best
 }
 
 // compileMessage splits the message template into literal text and
