@@ -58,7 +58,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	if *jsonOut {
 		out := struct {
-			Files  int          `json:"files"`
+			Files  int           `json:"files"`
 			Errors []*rule.Error `json:"errors"`
 		}{Files: len(files), Errors: all}
 		if out.Errors == nil {
