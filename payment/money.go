@@ -198,7 +198,10 @@ func allDigits(s string) bool {
 	return true
 }
 
-var maxAmount = decimal.New(1, MaxIntegerDigits)
+var (
+	maxAmount = decimal.New(1, MaxIntegerDigits)
+	minAmount = decimal.New(-1, MaxIntegerDigits)
+)
 
 // Validate checks the currency and that the amount is within the bounds of
 // [ParseMoney]. It allows zero and negative amounts; [Transaction.Validate]
@@ -207,7 +210,7 @@ func (m Money) Validate() error {
 	if _, err := ParseCurrency(string(m.Currency)); err != nil {
 		return err
 	}
-	if m.Amount.Abs().Cmp(maxAmount) >= 0 {
+	if m.Amount.Cmp(maxAmount) >= 0 || m.Amount.Cmp(minAmount) <= 0 {
 		return fmt.Errorf("%w: %s: at least 10^%d", ErrInvalidAmount, truncate(m.Amount.String()), MaxIntegerDigits)
 	}
 	if m.Amount.Exponent() < -MaxFractionDigits && !m.Amount.Equal(m.Amount.Truncate(MaxFractionDigits)) {

@@ -109,6 +109,14 @@ func (v *validator) text(field, s string) {
 	}
 }
 
+func validID(s string) bool {
+	return len(s) <= MaxIDLen && utf8.ValidString(s) && !strings.ContainsFunc(s, isControl)
+}
+
+func validText(s string) bool {
+	return len(s) <= 1024 && utf8.ValidString(s) && !strings.ContainsFunc(s, isControl)
+}
+
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 func (v *validator) country(field, s string, required bool) {
@@ -130,10 +138,22 @@ var (
 )
 
 func (v *validator) party(prefix string, p *Party, requireID bool) {
-	v.id(prefix+".id", p.ID, requireID)
-	v.text(prefix+".name", p.Name)
-	v.text(prefix+".account", p.Account)
-	v.country(prefix+".country", p.Country, false)
+	// Field names are built only when a field is bad: this runs on every
+	// transaction and must not allocate when all is well.
+	if p.ID == "" && requireID || p.ID != "" && !validID(p.ID) {
+		v.id(prefix+".id", p.ID, requireID)
+	}
+	if !validText(p.Name) {
+		v.text(prefix+".name", p.Name)
+	}
+	if !validText(p.Account) {
+		v.text(prefix+".account", p.Account)
+	}
+	if p.Country != "" {
+		if _, err := ParseCountry(p.Country); err != nil {
+			v.add(prefix+".country", err)
+		}
+	}
 	if !p.BirthDate.IsZero() {
 		d := p.BirthDate
 		t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
