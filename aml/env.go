@@ -3,6 +3,7 @@ package aml
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -453,7 +454,8 @@ func checkLiterals(a *ast.AST) []literalIssue {
 	root := ast.NavigateAST(a)
 	for _, e := range ast.MatchDescendants(root, ast.KindMatcher(ast.LiteralKind)) {
 		if d, ok := e.AsLiteral().(types.Double); ok {
-			out = append(out, literalIssue{e.ID(), fmt.Sprintf("double literal %v is not allowed: money is exact; write decimal(\"…\") or an int", float64(d))})
+			txt := strconv.FormatFloat(float64(d), 'f', -1, 64)
+			out = append(out, literalIssue{e.ID(), fmt.Sprintf("double literal %s is not allowed: money is exact; write decimal(%q)", txt, txt)})
 		}
 	}
 	for _, e := range ast.MatchDescendants(root, ast.KindMatcher(ast.CallKind)) {
