@@ -1,0 +1,627 @@
+package memstore
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/comply-go/comply/store"
+	"github.com/shopspring/decimal"
+)
+
+// noCut is the horizon of a subject that has never been pruned.
+const noCut = math.MinInt64
+
+// maxScale is the largest number of fractional digits an amount may have.
+const maxScale = 18
+
+// day is the slack, in nanoseconds, by which a calendar period's bounds are
+// widened wherever pruning is concerned: time.Date is ambiguous around a
+// daylight-saving change at midnight, and no zone has ever moved by a day.
+const day = int64(24 * time.Hour)
+
+type entry struct {
+	t     int64  // Unix nanoseconds
+	amt   int64  // units at the subject's scale
+	id    string // transaction id
+	cp    string // counterparty
+	class uint8
+	state store.EntryState
+}
+
+// classTotal is the all-time total of one class's non-voided entries.
+type classTotal struct {
+	pend, comm   i128
+	pendN, commN int64
+	class        uint8
+}
+
+// bucket is the total of one class's non-voided entries in one period.
+type bucket struct {
+	sum   i128
+	n     int64
+	key   int32 // periodKey
+	class uint8
+}
+
+// calendar is the per-period totals of one kind (Day or Month) in one
+// location.
+type calendar struct {
+	kind    store.WindowKind
+	loc     *time.Location
+	name    string
+	since   int64    // totals are complete for periods starting at or after since
+	buckets []bucket // sorted by key, then class
+}
+
+type subject struct {
+	mu       sync.Mutex
+	started  bool // currency fixed by the first entry
+	currency string
+	scale    int32
+	newest   int64
+	cut      int64            // entries dated before cut may have been pruned
+	entries  []entry          // sorted by time, then arrival
+	ids      map[string]int64 // transaction id → entry time
+	classes  []classTotal     // one per class seen
+	cals     []*calendar      // every calendar asked for
+}
+
+func newSubject() *subject { return &subject{cut: noCut, newest: math.MinInt64} }
+
+// usage is a total already counted: amount in units at the subject's scale
+// and number of entries.
+type usage struct {
+	sum i128
+	n   int64
+}
+
+func outOfRange(format string, args ...any) error {
+	return fmt.Errorf("memstore: %w: "+format, append([]any{store.ErrOutOfRange}, args...)...)
+}
+
+func (s *subject) reserve(req *store.Request, t, retention int64) (store.Result, error) {
+	if i := s.lookup(req.TxID); i >= 0 {
+		return store.Result{Status: store.Duplicate, State: s.entries[i].state}, nil
+	}
+	if s.started && req.Currency != s.currency {
+		return store.Result{}, fmt.Errorf("memstore: reserve: %w: request in %q, subject holds %q",
+			store.ErrCurrencyMismatch, req.Currency, s.currency)
+	}
+	if t < s.cut {
+		return store.Result{}, outOfRange("reserve at %v: entries before %v are pruned",
+			time.Unix(0, t).UTC(), time.Unix(0, s.cut).UTC())
+	}
+	amt, scale, err := units(req.Amount, s.scale)
+	if err != nil {
+		return store.Result{}, err
+	}
+	if scale != s.scale {
+		if err := s.rescale(scale, req.Amount); err != nil {
+			return store.Result{}, err
+		}
+	}
+	refuse, reach := false, false
+	for i := range req.Caps {
+		c := &req.Caps[i]
+		if !c.Counts(req.Class) {
+			continue
+		}
+		u, err := s.usage(c, t)
+		if err != nil {
+			return store.Result{}, fmt.Errorf("memstore: reserve: cap %d %q: %w", i, c.ID, err)
+		}
+		if s.hits(c, u.sum.addInt64(amt), u.n+1) {
+			if c.Observe {
+				reach = true
+			} else {
+				refuse = true
+			}
+		}
+	}
+	var res store.Result
+	if refuse {
+		res.Status = store.Refused
+		res.Violations = s.report(req, t, amt, false)
+		return res, nil
+	}
+	res.Status = store.Reserved
+	if reach {
+		res.Reached = s.report(req, t, amt, true)
+	}
+	s.insert(req, t, amt, retention)
+	return res, nil
+}
+
+// report lists the enforced caps that the new entry breaks (observed false)
+// or the observed caps it reaches (observed true).
+func (s *subject) report(req *store.Request, t, amt int64, observed bool) []store.Usage {
+	var out []store.Usage
+	for i := range req.Caps {
+		c := &req.Caps[i]
+		if c.Observe != observed || !c.Counts(req.Class) {
+			continue
+		}
+		u, _ := s.usage(c, t) // succeeded in the first pass
+		if s.hits(c, u.sum.addInt64(amt), u.n+1) {
+			out = append(out, store.Usage{Cap: i, ID: c.ID, Amount: u.sum.decimal(s.scale), Count: u.n})
+		}
+	}
+	return out
+}
+
+// hits reports whether totals including the new entry break an enforced
+// cap or reach an observed one: an enforced cap breaks above its bound (at
+// or above when Exclusive); an observed cap is reached at or above its
+// threshold (above when Exclusive).
+func (s *subject) hits(c *store.Cap, total i128, n int64) bool {
+	strict := c.Exclusive == c.Observe // hit only when strictly above
+	if c.MaxAmount.Valid {
+		if strict {
+			if total.cmp(limitUnits(c.MaxAmount.Decimal, s.scale, false)) > 0 {
+				return true
+			}
+		} else if total.cmp(limitUnits(c.MaxAmount.Decimal, s.scale, true)) >= 0 {
+			return true
+		}
+	}
+	if c.LimitCount {
+		if strict {
+			return n > c.MaxCount
+		}
+		return n >= c.MaxCount
+	}
+	return false
+}
+
+// usage returns what cap c already counts for a new entry at t.
+func (s *subject) usage(c *store.Cap, t int64) (usage, error) {
+	switch c.Window.Kind {
+	case store.Rolling:
+		w := int64(c.Window.Duration)
+		if t-w+1 < s.cut {
+			return usage{}, outOfRange("rolling window %v before %v reaches pruned entries",
+				c.Window.Duration, time.Unix(0, t).UTC())
+		}
+		return s.rolling(c.Classes, t, w), nil
+	case store.Day, store.Month:
+		cal := s.calendar(&c.Window, t)
+		key := cal.key(t)
+		if start, _ := cal.bounds(key); start < cal.since {
+			return usage{}, outOfRange("%v totals for the period of %v were not tracked since its start",
+				c.Window.Kind, time.Unix(0, t).UTC())
+		}
+		return cal.total(key, c.Classes), nil
+	default: // store.Balance; validated
+		return s.balance(c.Classes, c.Debits), nil
+	}
+}
+
+// rolling returns the largest total and the largest count, over every window
+// (s−w, s] with s in [t, t+w), of the entries of classes in mask. Only the
+// window ending at t and those ending at a later entry can be the fullest.
+func (s *subject) rolling(mask uint64, t, w int64) usage {
+	es := s.entries
+	lo := lowerBound(es, t-w+1)
+	var cur usage
+	j := lo
+	for ; j < len(es) && es[j].t <= t; j++ {
+		if e := &es[j]; e.state != store.Voided && mask&(1<<e.class) != 0 {
+			cur.sum = cur.sum.addInt64(e.amt)
+			cur.n++
+		}
+	}
+	best := cur
+	left := lo
+	for ; j < len(es) && es[j].t-t < w; j++ {
+		e := &es[j]
+		if e.state == store.Voided || mask&(1<<e.class) == 0 {
+			continue
+		}
+		cur.sum = cur.sum.addInt64(e.amt)
+		cur.n++
+		for end := e.t - w; es[left].t <= end; left++ {
+			if o := &es[left]; o.state != store.Voided && mask&(1<<o.class) != 0 {
+				cur.sum = cur.sum.addInt64(-o.amt)
+				cur.n--
+			}
+		}
+		if cur.sum.cmp(best.sum) > 0 {
+			best.sum = cur.sum
+		}
+		best.n = max(best.n, cur.n)
+	}
+	return best
+}
+
+func (s *subject) balance(credits, debits uint64) usage {
+	var u usage
+	for i := range s.classes {
+		ct := &s.classes[i]
+		bit := uint64(1) << ct.class
+		if credits&bit != 0 {
+			u.sum = u.sum.add(ct.pend).add(ct.comm)
+			u.n += ct.pendN + ct.commN
+		}
+		if debits&bit != 0 {
+			u.sum = u.sum.sub(ct.comm)
+		}
+	}
+	return u
+}
+
+func (s *subject) classTotal(class uint8) *classTotal {
+	for i := range s.classes {
+		if s.classes[i].class == class {
+			return &s.classes[i]
+		}
+	}
+	s.classes = append(s.classes, classTotal{class: class})
+	return &s.classes[len(s.classes)-1]
+}
+
+// calendar returns the subject's calendar for w, creating it from the
+// retained entries if needed. Locations are matched by pointer, then by name
+// and current offset, so that reloading a zone does not start a new one.
+func (s *subject) calendar(w *store.Window, t int64) *calendar {
+	loc := w.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	for _, c := range s.cals {
+		if c.kind == w.Kind && c.loc == loc {
+			return c
+		}
+	}
+	name := loc.String()
+	for _, c := range s.cals {
+		if c.kind == w.Kind && c.name == name && sameOffset(c.loc, loc, t) {
+			return c
+		}
+	}
+	c := &calendar{kind: w.Kind, loc: loc, name: name, since: s.cut}
+	for i := range s.entries {
+		if e := &s.entries[i]; e.state != store.Voided {
+			c.add(c.key(e.t), e.class, e.amt, 1)
+		}
+	}
+	s.cals = append(s.cals, c)
+	return c
+}
+
+func sameOffset(a, b *time.Location, t int64) bool {
+	u := time.Unix(0, t)
+	_, oa := u.In(a).Zone()
+	_, ob := u.In(b).Zone()
+	return oa == ob
+}
+
+// key returns the period containing t: the local date's day number since
+// 1970-01-01 for a Day calendar, year×12+month−1 for a Month calendar.
+func (c *calendar) key(t int64) int32 {
+	y, m, d := time.Unix(0, t).In(c.loc).Date()
+	if c.kind == store.Month {
+		return int32(y*12 + int(m) - 1)
+	}
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// bounds returns instants before and after every instant of period key,
+// each a day away from the period's midnight bounds.
+func (c *calendar) bounds(key int32) (start, end int64) {
+	var from, to time.Time
+	if c.kind == store.Month {
+		y, m := int(key)/12, time.Month(int(key)%12+1)
+		from = time.Date(y, m, 1, 0, 0, 0, 0, c.loc)
+		to = time.Date(y, m+1, 1, 0, 0, 0, 0, c.loc)
+	} else {
+		y, m, d := time.Unix(int64(key)*86400, 0).UTC().Date()
+		from = time.Date(y, m, d, 0, 0, 0, 0, c.loc)
+		to = time.Date(y, m, d+1, 0, 0, 0, 0, c.loc)
+	}
+	return from.UnixNano() - day, to.UnixNano() + day
+}
+
+// add adds amt (negative to remove) and dn entries to the bucket of
+// (key, class).
+func (c *calendar) add(key int32, class uint8, amt, dn int64) {
+	b := c.buckets
+	i := len(b)
+	for i > 0 && (b[i-1].key > key || b[i-1].key == key && b[i-1].class > class) {
+		i--
+	}
+	if i > 0 && b[i-1].key == key && b[i-1].class == class {
+		b[i-1].sum = b[i-1].sum.addInt64(amt)
+		b[i-1].n += dn
+		return
+	}
+	c.buckets = slices.Insert(b, i, bucket{sum: fromInt64(amt), n: dn, key: key, class: class})
+}
+
+func (c *calendar) total(key int32, mask uint64) usage {
+	var u usage
+	for i := len(c.buckets) - 1; i >= 0 && c.buckets[i].key >= key; i-- {
+		if b := &c.buckets[i]; b.key == key && mask&(1<<b.class) != 0 {
+			u.sum = u.sum.add(b.sum)
+			u.n += b.n
+		}
+	}
+	return u
+}
+
+// insert records a pending entry and prunes what retention no longer keeps.
+func (s *subject) insert(req *store.Request, t, amt, retention int64) {
+	if !s.started {
+		s.started, s.currency = true, req.Currency
+	}
+	if s.ids == nil {
+		s.ids = make(map[string]int64)
+	}
+	s.ids[req.TxID] = t
+	i := len(s.entries)
+	if i > 0 && s.entries[i-1].t > t {
+		i = lowerBound(s.entries, t+1)
+	}
+	s.entries = slices.Insert(s.entries, i, entry{
+		t: t, amt: amt, id: req.TxID, cp: req.Counterparty, class: req.Class, state: store.Pending,
+	})
+	for _, c := range s.cals {
+		c.add(c.key(t), req.Class, amt, 1)
+	}
+	ct := s.classTotal(req.Class)
+	ct.pend = ct.pend.addInt64(amt)
+	ct.pendN++
+	if t > s.newest {
+		s.newest = t
+		s.prune(retention)
+	}
+}
+
+// prune drops the entries (and ids) dated more than retention before the
+// newest, once there are some a sixteenth of the retention older than that.
+func (s *subject) prune(retention int64) {
+	horizon := s.newest - retention
+	if len(s.entries) == 0 || s.entries[0].t >= horizon-retention/16 {
+		return
+	}
+	n := lowerBound(s.entries, horizon)
+	for i := range n {
+		delete(s.ids, s.entries[i].id)
+	}
+	m := copy(s.entries, s.entries[n:])
+	clear(s.entries[m:])
+	s.entries = s.entries[:m]
+	s.cut = horizon
+	for _, c := range s.cals {
+		k := 0
+		for k < len(c.buckets) {
+			if _, end := c.bounds(c.buckets[k].key); end > horizon {
+				break
+			}
+			k++
+		}
+		c.buckets = slices.Delete(c.buckets, 0, k)
+	}
+}
+
+func (s *subject) commit(e *entry) {
+	ct := s.classTotal(e.class)
+	ct.pend = ct.pend.addInt64(-e.amt)
+	ct.pendN--
+	ct.comm = ct.comm.addInt64(e.amt)
+	ct.commN++
+	e.state = store.Committed
+}
+
+func (s *subject) void(e *entry) {
+	ct := s.classTotal(e.class)
+	ct.pend = ct.pend.addInt64(-e.amt)
+	ct.pendN--
+	for _, c := range s.cals {
+		c.add(c.key(e.t), e.class, -e.amt, -1)
+	}
+	e.state = store.Voided
+}
+
+// lookup returns the index of the entry with transaction id id, or -1.
+func (s *subject) lookup(id string) int {
+	t, ok := s.ids[id]
+	if !ok {
+		return -1
+	}
+	for i := lowerBound(s.entries, t); i < len(s.entries) && s.entries[i].t == t; i++ {
+		if s.entries[i].id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// lowerBound returns the index of the first entry dated at or after t.
+func lowerBound(es []entry, t int64) int {
+	lo, hi := 0, len(es)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if es[mid].t < t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// units converts a positive amount to units at scale, or at the smallest
+// larger scale that represents it exactly (returned).
+func units(d decimal.Decimal, scale int32) (int64, int32, error) {
+	if d.NumDigits() > 18 {
+		n, err := decimal.NewFromString(d.String()) // drops trailing zeros
+		if err != nil || n.NumDigits() > 18 {
+			return 0, 0, unrepresentable(d)
+		}
+		d = n
+	}
+	coef, exp := d.CoefficientInt64(), d.Exponent()
+	for exp+scale < 0 && coef%10 == 0 {
+		coef /= 10
+		exp++
+	}
+	e := exp + scale
+	if e < 0 {
+		if scale-e > maxScale {
+			return 0, 0, unrepresentable(d)
+		}
+		return coef, scale - e, nil
+	}
+	if e > 18 || coef > math.MaxInt64/int64(pow10(e)) {
+		return 0, 0, unrepresentable(d)
+	}
+	return coef * int64(pow10(e)), scale, nil
+}
+
+func unrepresentable(d decimal.Decimal) error {
+	return fmt.Errorf("memstore: reserve: %w: amount %v not representable exactly in 64 bits at this subject's precision",
+		store.ErrInvalidRequest, d)
+}
+
+// rescale raises the subject's scale, multiplying every amount and total,
+// or fails without changing anything.
+func (s *subject) rescale(to int32, amount decimal.Decimal) error {
+	f := pow10(to - s.scale)
+	lim := math.MaxInt64 / int64(f)
+	for i := range s.entries {
+		if s.entries[i].amt > lim {
+			return unrepresentable(amount)
+		}
+	}
+	for pass := range 2 {
+		apply := pass == 1
+		mul := func(v *i128) bool {
+			r, ok := v.mulUint64(f)
+			if apply {
+				*v = r
+			}
+			return ok
+		}
+		for i := range s.classes {
+			ct := &s.classes[i]
+			if !mul(&ct.pend) || !mul(&ct.comm) {
+				return unrepresentable(amount)
+			}
+		}
+		for _, c := range s.cals {
+			for i := range c.buckets {
+				if !mul(&c.buckets[i].sum) {
+					return unrepresentable(amount)
+				}
+			}
+		}
+	}
+	for i := range s.entries {
+		s.entries[i].amt *= int64(f)
+	}
+	s.scale = to
+	return nil
+}
+
+// aggregate answers one query as of at.
+func (s *subject) aggregate(q *store.Query, at int64, except string) (store.Aggregate, error) {
+	switch q.Window.Kind {
+	case store.Balance:
+		u := s.balance(q.Classes, q.Debits)
+		if i := s.lookup(except); except != "" && i >= 0 {
+			e := &s.entries[i]
+			bit := uint64(1) << e.class
+			if e.state != store.Voided && q.Classes&bit != 0 {
+				u.sum = u.sum.addInt64(-e.amt)
+				u.n--
+			}
+			if e.state == store.Committed && q.Debits&bit != 0 {
+				u.sum = u.sum.addInt64(e.amt)
+			}
+		}
+		return store.Aggregate{Sum: u.sum.decimal(s.scale), Count: u.n}, nil
+	case store.Rolling:
+		lo := at - int64(q.Window.Duration) + 1
+		if lo < s.cut {
+			return store.Aggregate{}, outOfRange("rolling window %v before %v reaches pruned entries",
+				q.Window.Duration, time.Unix(0, at).UTC())
+		}
+		return s.scan(q.Classes, lo, at, nil, 0, except), nil
+	default: // Day, Month
+		loc := q.Window.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		c := &calendar{kind: q.Window.Kind, loc: loc}
+		key := c.key(at)
+		start, _ := c.bounds(key)
+		if start < s.cut {
+			return store.Aggregate{}, outOfRange("%v window of %v reaches pruned entries",
+				q.Window.Kind, time.Unix(0, at).UTC())
+		}
+		return s.scan(q.Classes, start, at, c, key, except), nil
+	}
+}
+
+// scan aggregates the counted entries dated in [lo, hi] (and, if c is not
+// nil, in c's period key).
+func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except string) store.Aggregate {
+	var (
+		sum      i128
+		sq       u128
+		sqOK     = true
+		n        int64
+		last     = -1
+		distinct map[string]struct{}
+	)
+	first := lowerBound(s.entries, lo)
+	for i := first; i < len(s.entries) && s.entries[i].t <= hi; i++ {
+		e := &s.entries[i]
+		if e.state == store.Voided || mask&(1<<e.class) == 0 || e.id == except && except != "" ||
+			c != nil && c.key(e.t) != key {
+			continue
+		}
+		sum = sum.addInt64(e.amt)
+		if sqOK {
+			sq, sqOK = sq.addSquare(e.amt)
+		}
+		n++
+		last = i
+		if e.cp != "" {
+			if distinct == nil {
+				distinct = make(map[string]struct{})
+			}
+			distinct[e.cp] = struct{}{}
+		}
+	}
+	if n == 0 {
+		return store.Aggregate{}
+	}
+	var squares *big.Int
+	if sqOK {
+		squares = sq.big()
+	} else { // more than 2^128: redo in arbitrary precision
+		squares = new(big.Int)
+		for i := first; i <= last; i++ {
+			e := &s.entries[i]
+			if e.state == store.Voided || mask&(1<<e.class) == 0 || e.id == except && except != "" ||
+				c != nil && c.key(e.t) != key {
+				continue
+			}
+			v := big.NewInt(e.amt)
+			squares.Add(squares, v.Mul(v, v))
+		}
+	}
+	return store.Aggregate{
+		Sum:        sum.decimal(s.scale),
+		SumSquares: decimal.NewFromBigInt(squares, -2*s.scale),
+		Count:      n,
+		Distinct:   int64(len(distinct)),
+		Last:       time.Unix(0, s.entries[last].t).UTC(),
+		LastAmount: decimal.New(s.entries[last].amt, -s.scale),
+	}
+}
