@@ -74,12 +74,14 @@ func countryTable() map[string]string {
 		for b := 'A'; b <= 'Z'; b++ {
 			code := string([]rune{a, b})
 			r, err := language.ParseRegion(code)
-			if err != nil || !r.IsCountry() || r.String() != code {
+			if err != nil || !r.IsCountry() || r.String() != code || r.Canonicalize() != r {
 				continue
 			}
 			out[strings.ToLower(code)] = code
 			if n := names.Name(r); n != "" {
-				out[countryKey(n)] = code
+				if _, dup := out[countryKey(n)]; !dup {
+					out[countryKey(n)] = code
+				}
 			}
 		}
 	}
