@@ -55,6 +55,17 @@ func (a i128) cmp(b i128) int {
 	return 0
 }
 
+// bitLen returns the length of |a| in bits.
+func (a i128) bitLen() int {
+	if a.hi < 0 {
+		a = i128{}.sub(a)
+	}
+	if a.hi != 0 {
+		return 64 + bits.Len64(uint64(a.hi))
+	}
+	return bits.Len64(a.lo)
+}
+
 func (a i128) isInt64() bool { return a.hi == int64(a.lo)>>63 }
 
 // mulUint64 multiplies a non-negative a by m; ok is false on overflow.
@@ -100,8 +111,11 @@ func (a i128) decimal(scale int32) decimal.Decimal {
 type u128 struct{ hi, lo uint64 }
 
 // addSquare adds v² (v ≥ 0); ok is false on overflow.
-func (a u128) addSquare(v int64) (r u128, ok bool) {
-	h, l := bits.Mul64(uint64(v), uint64(v))
+func (a u128) addSquare(v i128) (r u128, ok bool) {
+	if v.hi != 0 {
+		return a, false
+	}
+	h, l := bits.Mul64(v.lo, v.lo)
 	lo, c := bits.Add64(a.lo, l, 0)
 	hi, c2 := bits.Add64(a.hi, h, c)
 	return u128{hi: hi, lo: lo}, c2 == 0
@@ -162,6 +176,11 @@ func limitUnitsBig(d decimal.Decimal, scale int32, ceil bool) i128 {
 		}
 		return maxI128()
 	}
+	return fromBig(r)
+}
+
+// fromBig converts a non-negative r of at most 127 bits.
+func fromBig(r *big.Int) i128 {
 	var lo, hi big.Int
 	lo.And(r, new(big.Int).SetUint64(1<<64-1))
 	hi.Rsh(r, 64)

@@ -18,6 +18,10 @@ const noCut = math.MinInt64
 // maxScale is the largest number of fractional digits an amount may have.
 const maxScale = 18
 
+// maxUnitBits bounds an entry's units (below 2^100, about 1.2e30), so that
+// no realistic number of entries can overflow a 128-bit total.
+const maxUnitBits = 100
+
 // day is the slack, in nanoseconds, by which a calendar period's bounds are
 // widened wherever pruning is concerned: time.Date is ambiguous around a
 // daylight-saving change at midnight, and no zone has ever moved by a day.
@@ -25,7 +29,7 @@ const day = int64(24 * time.Hour)
 
 type entry struct {
 	t     int64  // Unix nanoseconds
-	amt   int64  // units at the subject's scale
+	amt   i128   // units at the subject's scale, below 2^maxUnitBits
 	id    string // transaction id
 	cp    string // counterparty
 	class uint8
@@ -114,7 +118,7 @@ func (s *subject) reserve(req *store.Request, t, retention int64) (store.Result,
 		if err != nil {
 			return store.Result{}, fmt.Errorf("memstore: reserve: cap %d %q: %w", i, c.ID, err)
 		}
-		if s.hits(c, u.sum.addInt64(amt), u.n+1) {
+		if s.hits(c, u.sum.add(amt), u.n+1) {
 			if c.Observe {
 				reach = true
 			} else {
@@ -138,7 +142,7 @@ func (s *subject) reserve(req *store.Request, t, retention int64) (store.Result,
 
 // report lists the enforced caps that the new entry breaks (observed false)
 // or the observed caps it reaches (observed true).
-func (s *subject) report(req *store.Request, t, amt int64, observed bool) []store.Usage {
+func (s *subject) report(req *store.Request, t int64, amt i128, observed bool) []store.Usage {
 	var out []store.Usage
 	for i := range req.Caps {
 		c := &req.Caps[i]
@@ -146,7 +150,7 @@ func (s *subject) report(req *store.Request, t, amt int64, observed bool) []stor
 			continue
 		}
 		u, _ := s.usage(c, t) // succeeded in the first pass
-		if s.hits(c, u.sum.addInt64(amt), u.n+1) {
+		if s.hits(c, u.sum.add(amt), u.n+1) {
 			out = append(out, store.Usage{Cap: i, ID: c.ID, Amount: u.sum.decimal(s.scale), Count: u.n})
 		}
 	}
@@ -210,7 +214,7 @@ func (s *subject) rolling(mask uint64, t, w int64) usage {
 	j := lo
 	for ; j < len(es) && es[j].t <= t; j++ {
 		if e := &es[j]; e.state != store.Voided && mask&(1<<e.class) != 0 {
-			cur.sum = cur.sum.addInt64(e.amt)
+			cur.sum = cur.sum.add(e.amt)
 			cur.n++
 		}
 	}
@@ -221,11 +225,11 @@ func (s *subject) rolling(mask uint64, t, w int64) usage {
 		if e.state == store.Voided || mask&(1<<e.class) == 0 {
 			continue
 		}
-		cur.sum = cur.sum.addInt64(e.amt)
+		cur.sum = cur.sum.add(e.amt)
 		cur.n++
 		for end := e.t - w; es[left].t <= end; left++ {
 			if o := &es[left]; o.state != store.Voided && mask&(1<<o.class) != 0 {
-				cur.sum = cur.sum.addInt64(-o.amt)
+				cur.sum = cur.sum.sub(o.amt)
 				cur.n--
 			}
 		}
@@ -327,18 +331,18 @@ func (c *calendar) bounds(key int32) (start, end int64) {
 
 // add adds amt (negative to remove) and dn entries to the bucket of
 // (key, class).
-func (c *calendar) add(key int32, class uint8, amt, dn int64) {
+func (c *calendar) add(key int32, class uint8, amt i128, dn int64) {
 	b := c.buckets
 	i := len(b)
 	for i > 0 && (b[i-1].key > key || b[i-1].key == key && b[i-1].class > class) {
 		i--
 	}
 	if i > 0 && b[i-1].key == key && b[i-1].class == class {
-		b[i-1].sum = b[i-1].sum.addInt64(amt)
+		b[i-1].sum = b[i-1].sum.add(amt)
 		b[i-1].n += dn
 		return
 	}
-	c.buckets = slices.Insert(b, i, bucket{sum: fromInt64(amt), n: dn, key: key, class: class})
+	c.buckets = slices.Insert(b, i, bucket{sum: amt, n: dn, key: key, class: class})
 }
 
 func (c *calendar) total(key int32, mask uint64) usage {
@@ -353,7 +357,7 @@ func (c *calendar) total(key int32, mask uint64) usage {
 }
 
 // insert records a pending entry and prunes what retention no longer keeps.
-func (s *subject) insert(req *store.Request, t, amt, retention int64) {
+func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64) {
 	if !s.started {
 		s.started, s.currency = true, req.Currency
 	}
@@ -372,7 +376,7 @@ func (s *subject) insert(req *store.Request, t, amt, retention int64) {
 		c.add(c.key(t), req.Class, amt, 1)
 	}
 	ct := s.classTotal(req.Class)
-	ct.pend = ct.pend.addInt64(amt)
+	ct.pend = ct.pend.add(amt)
 	ct.pendN++
 	if t > s.newest {
 		s.newest = t
@@ -409,19 +413,19 @@ func (s *subject) prune(retention int64) {
 
 func (s *subject) commit(e *entry) {
 	ct := s.classTotal(e.class)
-	ct.pend = ct.pend.addInt64(-e.amt)
+	ct.pend = ct.pend.sub(e.amt)
 	ct.pendN--
-	ct.comm = ct.comm.addInt64(e.amt)
+	ct.comm = ct.comm.add(e.amt)
 	ct.commN++
 	e.state = store.Committed
 }
 
 func (s *subject) void(e *entry) {
 	ct := s.classTotal(e.class)
-	ct.pend = ct.pend.addInt64(-e.amt)
+	ct.pend = ct.pend.sub(e.amt)
 	ct.pendN--
 	for _, c := range s.cals {
-		c.add(c.key(e.t), e.class, -e.amt, -1)
+		c.add(c.key(e.t), e.class, i128{}.sub(e.amt), -1)
 	}
 	e.state = store.Voided
 }
@@ -456,13 +460,9 @@ func lowerBound(es []entry, t int64) int {
 
 // units converts a positive amount to units at scale, or at the smallest
 // larger scale that represents it exactly (returned).
-func units(d decimal.Decimal, scale int32) (int64, int32, error) {
+func units(d decimal.Decimal, scale int32) (i128, int32, error) {
 	if d.NumDigits() > 18 {
-		n, err := decimal.NewFromString(d.String()) // drops trailing zeros
-		if err != nil || n.NumDigits() > 18 {
-			return 0, 0, unrepresentable(d)
-		}
-		d = n
+		return unitsBig(d, scale)
 	}
 	coef, exp := d.CoefficientInt64(), d.Exponent()
 	for exp+scale < 0 && coef%10 == 0 {
@@ -472,18 +472,51 @@ func units(d decimal.Decimal, scale int32) (int64, int32, error) {
 	e := exp + scale
 	if e < 0 {
 		if scale-e > maxScale {
-			return 0, 0, unrepresentable(d)
+			return i128{}, 0, unrepresentable(d)
 		}
-		return coef, scale - e, nil
+		return fromInt64(coef), scale - e, nil
 	}
-	if e > 18 || coef > math.MaxInt64/int64(pow10(e)) {
-		return 0, 0, unrepresentable(d)
+	r, ok := fromInt64(coef), true
+	for e > 0 && ok {
+		k := min(e, 19)
+		r, ok = r.mulUint64(pow10(k))
+		e -= k
 	}
-	return coef * int64(pow10(e)), scale, nil
+	if !ok || r.bitLen() > maxUnitBits {
+		return i128{}, 0, unrepresentable(d)
+	}
+	return r, scale, nil
+}
+
+// unitsBig is units for a coefficient of more than 18 digits.
+func unitsBig(d decimal.Decimal, scale int32) (i128, int32, error) {
+	c, exp := d.Coefficient(), d.Exponent()
+	ten := big.NewInt(10)
+	var q, r big.Int
+	for exp+scale < 0 {
+		if q.QuoRem(c, ten, &r); r.Sign() != 0 {
+			break
+		}
+		c.Set(&q)
+		exp++
+	}
+	if e := exp + scale; e < 0 {
+		if scale -= e; scale > maxScale {
+			return i128{}, 0, unrepresentable(d)
+		}
+	} else if e > 40 {
+		return i128{}, 0, unrepresentable(d)
+	} else {
+		c.Mul(c, new(big.Int).Exp(ten, big.NewInt(int64(e)), nil))
+	}
+	if c.BitLen() > maxUnitBits {
+		return i128{}, 0, unrepresentable(d)
+	}
+	return fromBig(c), scale, nil
 }
 
 func unrepresentable(d decimal.Decimal) error {
-	return fmt.Errorf("memstore: reserve: %w: amount %v not representable exactly in 64 bits at this subject's precision",
+	return fmt.Errorf("memstore: reserve: %w: amount %v not representable exactly at this subject's precision",
 		store.ErrInvalidRequest, d)
 }
 
@@ -491,37 +524,33 @@ func unrepresentable(d decimal.Decimal) error {
 // or fails without changing anything.
 func (s *subject) rescale(to int32, amount decimal.Decimal) error {
 	f := pow10(to - s.scale)
-	lim := math.MaxInt64 / int64(f)
-	for i := range s.entries {
-		if s.entries[i].amt > lim {
-			return unrepresentable(amount)
-		}
-	}
 	for pass := range 2 {
 		apply := pass == 1
-		mul := func(v *i128) bool {
+		mul := func(v *i128, bound int) bool {
 			r, ok := v.mulUint64(f)
 			if apply {
 				*v = r
 			}
-			return ok
+			return ok && r.bitLen() <= bound
+		}
+		for i := range s.entries {
+			if !mul(&s.entries[i].amt, maxUnitBits) {
+				return unrepresentable(amount)
+			}
 		}
 		for i := range s.classes {
 			ct := &s.classes[i]
-			if !mul(&ct.pend) || !mul(&ct.comm) {
+			if !mul(&ct.pend, 126) || !mul(&ct.comm, 126) {
 				return unrepresentable(amount)
 			}
 		}
 		for _, c := range s.cals {
 			for i := range c.buckets {
-				if !mul(&c.buckets[i].sum) {
+				if !mul(&c.buckets[i].sum, 126) {
 					return unrepresentable(amount)
 				}
 			}
 		}
-	}
-	for i := range s.entries {
-		s.entries[i].amt *= int64(f)
 	}
 	s.scale = to
 	return nil
@@ -536,11 +565,11 @@ func (s *subject) aggregate(q *store.Query, at int64, except string) (store.Aggr
 			e := &s.entries[i]
 			bit := uint64(1) << e.class
 			if e.state != store.Voided && q.Classes&bit != 0 {
-				u.sum = u.sum.addInt64(-e.amt)
+				u.sum = u.sum.sub(e.amt)
 				u.n--
 			}
 			if e.state == store.Committed && q.Debits&bit != 0 {
-				u.sum = u.sum.addInt64(e.amt)
+				u.sum = u.sum.add(e.amt)
 			}
 		}
 		return store.Aggregate{Sum: u.sum.decimal(s.scale), Count: u.n}, nil
@@ -585,7 +614,7 @@ func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except
 			c != nil && c.key(e.t) != key {
 			continue
 		}
-		sum = sum.addInt64(e.amt)
+		sum = sum.add(e.amt)
 		if sqOK {
 			sq, sqOK = sq.addSquare(e.amt)
 		}
@@ -612,7 +641,7 @@ func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except
 				c != nil && c.key(e.t) != key {
 				continue
 			}
-			v := big.NewInt(e.amt)
+			v := e.amt.big()
 			squares.Add(squares, v.Mul(v, v))
 		}
 	}
@@ -622,6 +651,6 @@ func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except
 		Count:      n,
 		Distinct:   int64(len(distinct)),
 		Last:       time.Unix(0, s.entries[last].t).UTC(),
-		LastAmount: decimal.New(s.entries[last].amt, -s.scale),
+		LastAmount: s.entries[last].amt.decimal(s.scale),
 	}
 }

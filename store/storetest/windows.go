@@ -193,7 +193,7 @@ func testMonthNewYork(t *testing.T, s *suite) {
 func testDaySeoul(t *testing.T, s *suite) {
 	b, sub := s.backend(t)
 	seoul := loadLocation(t, "Asia/Seoul")
-	late := time.Date(2026, 3, 10, 23, 59, 59, 0, seoul)   // 14:59:59 UTC
+	late := time.Date(2026, 3, 10, 23, 59, 59, 0, seoul)  // 14:59:59 UTC
 	midnight := time.Date(2026, 3, 11, 0, 0, 0, 0, seoul) // 15:00 UTC, same UTC day
 	morning := time.Date(2026, 3, 10, 9, 0, 0, 0, seoul)
 	caps := []store.Cap{amountCap("day-seoul", dayIn(seoul), bit(classPay), "1000")}
