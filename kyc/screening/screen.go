@@ -786,7 +786,7 @@ func (ix *Index) align(qs []qtok, qtotal float32, rec *nameRec, explain *[]Token
 	for i := range qs {
 		for j := 0; j+1 < nc; j++ {
 			a, b := &ix.vocab[rec.toks[j]], &ix.vocab[rec.toks[j+1]]
-			if s := compoundSim(qs[i].text, qs[i].key, a.text, b.text); s > 0 {
+			if s := compoundSim(qs[i].text, qs[i].key, a.text, b.text, a.key, b.key); s > 0 {
 				opts = append(opts, option{i, i, j, j + 1, s, KindCompound})
 			}
 		}
@@ -794,7 +794,7 @@ func (ix *Index) align(qs []qtok, qtotal float32, rec *nameRec, explain *[]Token
 	for j, v := range rec.toks {
 		c := &ix.vocab[v]
 		for i := 0; i+1 < nq; i++ {
-			if s := compoundSim(c.text, c.key, qs[i].text, qs[i+1].text); s > 0 {
+			if s := compoundSim(c.text, c.key, qs[i].text, qs[i+1].text, qs[i].key, qs[i+1].key); s > 0 {
 				opts = append(opts, option{i, i + 1, j, j, s, KindCompound})
 			}
 		}
@@ -843,18 +843,23 @@ func (ix *Index) align(qs []qtok, qtotal float32, rec *nameRec, explain *[]Token
 	return qc, cc
 }
 
-// compoundSim compares one token (text and key) with two tokens written
-// together.
-func compoundSim(text, key, a, b string) float32 {
+// compoundSim compares one token (text and phonetic key) with two tokens
+// a and b (with keys ka and kb) written together. It builds the joined key
+// only when the keys' ends already agree, which keeps it off the
+// allocation path for nearly every pair.
+func compoundSim(text, key, a, b, ka, kb string) float32 {
 	n := len(a) + len(b)
-	if n > len(text)+3 || n+3 < len(text) {
+	if n > len(text)+3 || n+3 < len(text) || len(ka) == 0 || len(kb) == 0 {
 		return 0
 	}
-	j := a + b
-	switch {
-	case j == text:
+	if n == len(text) && strings.HasPrefix(text, a) && text[len(a):] == b {
 		return simCompound
-	case phoneticKey(j) == key:
+	}
+	// Only the letters at the seam can change when a and b are joined.
+	if !strings.HasPrefix(key, ka[:len(ka)-1]) || !strings.HasSuffix(key, kb[1:]) {
+		return 0
+	}
+	if phoneticKey(a+b) == key {
 		return simCompoundKey
 	}
 	return 0

@@ -144,7 +144,8 @@ func phoneticKey(s string) string {
 			return s
 		}
 	}
-	var b []byte
+	var buf [48]byte
+	b := buf[:0]
 	n := len(s)
 	at := func(i int) byte {
 		if i < n {
