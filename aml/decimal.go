@@ -158,14 +158,19 @@ func (d celDecimal) Modulo(other ref.Val) ref.Val {
 func (d celDecimal) Negate() ref.Val { return celDecimal{d.d.Neg()} }
 
 // maxDecimalDigits bounds the size of intermediate results so that a rule
-// multiplying a value by itself in a loop cannot exhaust memory: 10^200 is
-// far beyond any amount.
+// multiplying a value by itself again and again cannot exhaust memory: 10^200
+// is far beyond any amount, and 400 fractional digits beyond any precision.
 const maxDecimalDigits = 200
 
-var maxDecimal = decimal.New(1, maxDecimalDigits)
-
+// checkBounds refuses results of 10^200 or more, or with more than 400
+// fractional digits. It avoids Cmp against a huge constant, which would
+// rescale through math/big on every call.
 func checkBounds(d decimal.Decimal) ref.Val {
-	if d.Abs().Cmp(maxDecimal) >= 0 || d.Exponent() < -2*maxDecimalDigits {
+	if d.IsZero() {
+		return celDecimal{d}
+	}
+	e := int(d.Exponent())
+	if e < -2*maxDecimalDigits || e > maxDecimalDigits || d.NumDigits()+e > maxDecimalDigits {
 		return types.NewErr("decimal result out of range")
 	}
 	return celDecimal{d}

@@ -134,8 +134,12 @@ func (p *Program) Evaluate(ctx context.Context, in *Input) ([]rule.Finding, erro
 	s := &evalState{ctx: ctx, p: p, in: in, tx: in.Tx, local: in.Tx.Time.In(loc)}
 	date := payment.Date{Year: s.local.Year(), Month: s.local.Month(), Day: s.local.Day()}
 	var out []rule.Finding
+	ch, dir := int(in.Tx.Channel), int(in.Tx.Direction)
+	if ch >= payment.NumChannels || dir >= payment.NumDirections {
+		return nil, errors.New("aml: Evaluate: transaction has an invalid channel or direction; validate it first")
+	}
 	for _, cr := range p.rules {
-		if !cr.r.Active(date) {
+		if !cr.cond.guard[ch][dir] || !cr.r.Active(date) {
 			continue
 		}
 		if err := ctx.Err(); err != nil {

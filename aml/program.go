@@ -89,7 +89,8 @@ type compiledRule struct {
 
 type compiledExpr struct {
 	prg     cel.Program
-	usesCtx bool // has comprehensions: evaluate with ContextEval
+	usesCtx bool  // has comprehensions: evaluate with ContextEval
+	guard   guard // (channel, direction) pairs for which it can be true
 }
 
 type msgPart struct {
@@ -374,6 +375,15 @@ func (c *compiler) compile(r *Rule, text string, m *srcMap, base int, wantBool b
 		report(rule.CodeType, iss)
 		return nil, false
 	}
+	if lits := checkEnumLiterals(checked.NativeRep()); len(lits) > 0 {
+		info := checked.NativeRep().SourceInfo()
+		for _, li := range lits {
+			loc := info.GetStartLocation(li.id)
+			pos, src := exprPos(r, text, m, base, loc.Line(), loc.Column())
+			c.errs = append(c.errs, &rule.Error{Pos: pos, Code: rule.CodeType, Msg: li.msg, Source: src})
+		}
+		return nil, false
+	}
 	if wantBool && !checked.OutputType().IsExactType(types.BoolType) {
 		at(rule.CodeType, "rule %s: expr must be a bool condition, got %s", r.ID, checked.OutputType())
 		return nil, false
@@ -400,7 +410,10 @@ func (c *compiler) compile(r *Rule, text string, m *srcMap, base int, wantBool b
 		return nil, false
 	}
 	popts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize), foldConstants()}
-	ce := &compiledExpr{}
+	ce := &compiledExpr{guard: allGuard()}
+	if wantBool {
+		ce.guard = ruleGuard(checked.NativeRep().Expr())
+	}
 	if comp != nil {
 		popts = append(popts, cel.InterruptCheckFrequency(100))
 		ce.usesCtx = true

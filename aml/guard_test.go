@@ -1,0 +1,71 @@
+package aml
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/comply-go/comply/payment"
+	"github.com/comply-go/comply/rule"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestGuardIsExact checks that skipping rules by their channel/direction
+// guard never changes a result, errors included, on every channel and
+// direction.
+func TestGuardIsExact(t *testing.T) {
+	exprs := []string{
+		`tx.direction == "cash_out" && tx.amount / (tx.amount - tx.amount) > 1`,
+		`tx.amount / (tx.amount - tx.amount) > 1 && tx.direction == "cash_out"`,
+		`tx.direction != "payment" && tx.channel in ["card", "cash"]`,
+		`"crypto" == tx.channel && (tx.direction == "transfer" || tx.direction == "cash_in")`,
+		`tx.direction == "cash_in" || tx.channel == "card"`,
+		`!(tx.direction == "cash_in") && tx.amount > 1`,
+		`tx.funding == "" && tx.channel != "e_wallet"`,
+	}
+	for _, e := range exprs {
+		p := mustCompileExpr(t, e)
+		unguarded := MustCompile(p.Rules(), nil)
+		unguarded.rules[0].cond.guard = allGuard()
+		for c := payment.Channel(1); c.Valid(); c++ {
+			for d := payment.Direction(1); d.Valid(); d++ {
+				tx := newTx(channel(c), dir(d))
+				if c == payment.Crypto {
+					tx.Crypto = &payment.CryptoDetails{Address: "a"}
+				}
+				mustValid(t, tx)
+				in := &Input{Tx: tx}
+				got, err1 := p.Evaluate(context.Background(), in)
+				want, err2 := unguarded.Evaluate(context.Background(), in)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s on %s/%s: guard changed the result (-want +got):\n%s", e, c, d, diff)
+				}
+			}
+		}
+	}
+}
+
+func TestGuardSkips(t *testing.T) {
+	p := mustCompileExpr(t, `tx.direction in ["cash_out", "transfer"] && tx.channel != "card"`)
+	g := p.rules[0].cond.guard
+	if !g[payment.EWallet][payment.CashOut] || g[payment.EWallet][payment.CashIn] || g[payment.Card][payment.CashOut] {
+		t.Errorf("guard %v", g)
+	}
+}
+
+func TestUnknownEnumLiteral(t *testing.T) {
+	for _, e := range []string{
+		`tx.direction == "cashout"`,
+		`tx.channel in ["card", "creditcard"]`,
+		`"Carrier_billing" != tx.funding`,
+	} {
+		_, err := compileExpr(t, e, nil)
+		l := rule.AsList(err)
+		if len(l) != 1 || l[0].Code != rule.CodeType || !strings.Contains(l[0].Msg, "unknown") {
+			t.Errorf("Compile(%q) = %v, want one unknown-name type error", e, err)
+		}
+	}
+}
