@@ -99,8 +99,8 @@ type handwritten struct {
 	rules map[rule.ID]*Rule
 	// indexes of the facts in the program's queries
 	cashInDay, cashIn24h, cashIn7d, cbMonth, cb24h, xfer24h, all1h, all30d, all180d, all365d int
-	queries                                                                                   []FactQuery
-	black, grey, eu, mcc                                                                      map[string]bool
+	queries                                                                                  []FactQuery
+	black, grey, eu, mcc                                                                     map[string]bool
 }
 
 func newHandwritten(tb testing.TB, p *Program) *handwritten {
