@@ -360,11 +360,17 @@ type hit struct {
 	kind MatchKind
 }
 
-// split is one way to read a query token as two listed tokens written
-// together: names holding one of a and one of b are candidates.
+// split is one way to read a query token as two or three listed tokens
+// written together: names holding one token of each part are candidates.
 type split struct {
-	a, b []uint32
-	sim  float32
+	parts [][]uint32
+	sim   float32
+}
+
+// join is a listed token that span adjacent query tokens form together.
+type join struct {
+	hit
+	span int
 }
 
 type qtok struct {
@@ -375,7 +381,7 @@ type qtok struct {
 	weight float32
 	hits   []hit // sorted by v
 	splits []split
-	joins  []hit // tokens that this and the next query token form together
+	joins  []join // tokens that this and the next query tokens form together
 }
 
 type scratch struct {
@@ -450,18 +456,32 @@ func (ix *Index) screen(q *Query, o *options) []Match {
 		}
 		for _, h := range qs[i].joins {
 			for _, n := range ix.vocab[h.v].names {
-				sc.credit(n, i, h.sim)
-				sc.credit(n, i+1, h.sim)
+				for k := range h.span {
+					sc.credit(n, i+k, h.sim)
+				}
 			}
 		}
 		for _, sp := range qs[i].splits {
+			// Intersect the parts' posting lists with generation stamps.
 			sc.gen++
-			for _, v := range sp.a {
+			for _, v := range sp.parts[0] {
 				for _, n := range ix.vocab[v].names {
 					sc.stamp[n] = sc.gen
 				}
 			}
-			for _, v := range sp.b {
+			last := len(sp.parts) - 1
+			for _, part := range sp.parts[1:last] {
+				prev := sc.gen
+				sc.gen++
+				for _, v := range part {
+					for _, n := range ix.vocab[v].names {
+						if sc.stamp[n] == prev {
+							sc.stamp[n] = sc.gen
+						}
+					}
+				}
+			}
+			for _, v := range sp.parts[last] {
 				for _, n := range ix.vocab[v].names {
 					if sc.stamp[n] == sc.gen {
 						sc.credit(n, i, sp.sim)
@@ -685,9 +705,10 @@ func fuzzySim(a, b string) (float32, bool) {
 }
 
 // compoundHits finds, for retrieval, the listed tokens that a query token
-// splits into ("jongun" → "jong" + "un", also by phonetic key) and the
-// listed tokens that two adjacent query tokens form together ("jong", "un"
-// → "jongun").
+// splits into ("jongun" → "jong" + "un", also by phonetic key;
+// "chongchongang" → "chong" + "chon" + "gang") and the listed tokens that
+// two or three adjacent query tokens form together ("jong", "un" →
+// "jongun").
 func (ix *Index) compoundHits(qs []qtok) {
 	for i := range qs {
 		q := &qs[i]
@@ -695,23 +716,33 @@ func (ix *Index) compoundHits(qs []qtok) {
 			for k := 2; k <= len(q.text)-2; k++ {
 				a, b := q.text[:k], q.text[k:]
 				va, oka := ix.byText[a]
-				vb, okb := ix.byText[b]
-				if oka && okb {
-					q.splits = append(q.splits, split{a: []uint32{va}, b: []uint32{vb}, sim: simCompound})
+				if vb, okb := ix.byText[b]; oka && okb {
+					q.splits = append(q.splits, split{parts: [][]uint32{{va}, {vb}}, sim: simCompound})
 				}
 				ka, kb := ix.byKey[phoneticKey(a)], ix.byKey[phoneticKey(b)]
 				if len(ka) > 0 && len(kb) > 0 {
-					q.splits = append(q.splits, split{a: ka, b: kb, sim: simCompoundKey})
+					q.splits = append(q.splits, split{parts: [][]uint32{ka, kb}, sim: simCompoundKey})
+				}
+				if !oka {
+					continue
+				}
+				for k2 := k + 2; k2 <= len(q.text)-2; k2++ {
+					vb, okb := ix.byText[q.text[k:k2]]
+					vc, okc := ix.byText[q.text[k2:]]
+					if okb && okc {
+						q.splits = append(q.splits, split{parts: [][]uint32{{va}, {vb}, {vc}}, sim: simCompound})
+					}
 				}
 			}
 		}
-		if i+1 < len(qs) {
-			joined := q.text + qs[i+1].text
+		joined := q.text
+		for span := 2; span <= 3 && i+span <= len(qs); span++ {
+			joined += qs[i+span-1].text
 			if v, ok := ix.byText[joined]; ok {
-				addHit(&q.joins, v, simCompound, KindCompound)
+				q.joins = append(q.joins, join{hit{v, simCompound, KindCompound}, span})
 			}
 			for _, v := range ix.byKey[phoneticKey(joined)] {
-				addHit(&q.joins, v, simCompoundKey, KindCompound)
+				q.joins = append(q.joins, join{hit{v, simCompoundKey, KindCompound}, span})
 			}
 		}
 	}
@@ -760,7 +791,8 @@ func (ix *Index) direct(q *qtok, v uint32) (float32, MatchKind) {
 }
 
 // option is a possible correspondence in an alignment: query tokens
-// [i, i2] against listed tokens [j, j2] (one or two on each side).
+// [i, i2] against listed tokens [j, j2] (one on one side, one to three on
+// the other).
 type option struct {
 	i, i2, j, j2 int
 	s            float32
@@ -789,6 +821,12 @@ func (ix *Index) align(qs []qtok, qtotal float32, rec *nameRec, explain *[]Token
 			if s := compoundSim(qs[i].text, qs[i].key, a.text, b.text, a.key, b.key); s > 0 {
 				opts = append(opts, option{i, i, j, j + 1, s, KindCompound})
 			}
+			if j+2 < nc {
+				c := &ix.vocab[rec.toks[j+2]]
+				if s := compound3(qs[i].text, a.text, b.text, c.text); s > 0 {
+					opts = append(opts, option{i, i, j, j + 2, s, KindCompound})
+				}
+			}
 		}
 	}
 	for j, v := range rec.toks {
@@ -796,6 +834,11 @@ func (ix *Index) align(qs []qtok, qtotal float32, rec *nameRec, explain *[]Token
 		for i := 0; i+1 < nq; i++ {
 			if s := compoundSim(c.text, c.key, qs[i].text, qs[i+1].text, qs[i].key, qs[i+1].key); s > 0 {
 				opts = append(opts, option{i, i + 1, j, j, s, KindCompound})
+			}
+			if i+2 < nq {
+				if s := compound3(c.text, qs[i].text, qs[i+1].text, qs[i+2].text); s > 0 {
+					opts = append(opts, option{i, i + 2, j, j, s, KindCompound})
+				}
 			}
 		}
 	}
@@ -809,14 +852,23 @@ func (ix *Index) align(qs []qtok, qtotal float32, rec *nameRec, explain *[]Token
 	for range nc {
 		co = append(co, -1)
 	}
-	var chosen []int
+next:
 	for x, o := range opts {
-		if qo[o.i] >= 0 || qo[o.i2] >= 0 || co[o.j] >= 0 || co[o.j2] >= 0 {
-			continue
+		for i := o.i; i <= o.i2; i++ {
+			if qo[i] >= 0 {
+				continue next
+			}
 		}
-		qo[o.i], qo[o.i2], co[o.j], co[o.j2] = x, x, x, x
-		if explain != nil {
-			chosen = append(chosen, x)
+		for j := o.j; j <= o.j2; j++ {
+			if co[j] >= 0 {
+				continue next
+			}
+		}
+		for i := o.i; i <= o.i2; i++ {
+			qo[i] = x
+		}
+		for j := o.j; j <= o.j2; j++ {
+			co[j] = x
 		}
 	}
 	var qm, cm float64
@@ -865,6 +917,16 @@ func compoundSim(text, key, a, b, ka, kb string) float32 {
 	return 0
 }
 
+// compound3 compares one token with three tokens written together, by
+// text only.
+func compound3(text, a, b, c string) float32 {
+	if len(a)+len(b)+len(c) == len(text) && strings.HasPrefix(text, a) &&
+		strings.HasPrefix(text[len(a):], b) && text[len(a)+len(b):] == c {
+		return simCompound
+	}
+	return 0
+}
+
 func (ix *Index) explain(qs []qtok, rec *nameRec, opts []option, qo, co []int, out *[]TokenMatch) {
 	seen := map[int]bool{}
 	for i := range qs {
@@ -880,16 +942,20 @@ func (ix *Index) explain(qs []qtok, rec *nameRec, opts []option, qo, co []int, o
 		seen[x] = true
 		o := opts[x]
 		tm := TokenMatch{Kind: o.k, Similarity: round3(float64(o.s)), Class: qs[o.i].class.String()}
-		tm.Query = qs[o.i].text
-		w := qs[o.i].weight
-		if o.i2 != o.i {
-			tm.Query += "+" + qs[o.i2].text
-			w += qs[o.i2].weight
+		var w float32
+		for k := o.i; k <= o.i2; k++ {
+			if k > o.i {
+				tm.Query += "+"
+			}
+			tm.Query += qs[k].text
+			w += qs[k].weight
 		}
 		tm.Weight = round3(float64(w))
-		tm.Candidate = ix.vocab[rec.toks[o.j]].text
-		if o.j2 != o.j {
-			tm.Candidate += "+" + ix.vocab[rec.toks[o.j2]].text
+		for k := o.j; k <= o.j2; k++ {
+			if k > o.j {
+				tm.Candidate += "+"
+			}
+			tm.Candidate += ix.vocab[rec.toks[k]].text
 		}
 		if o.k == KindFuzzy {
 			tm.Metric = "jaro-winkler"

@@ -81,7 +81,7 @@ var variantGroups = [][]string{
 	{"geun", "kun", "keun"},
 	{"deok", "tok", "duk", "dok"},
 	// Russian and Slavic.
-	{"aleksandr", "alexander", "aleksander", "alexandr", "oleksandr", "alexandre"},
+	{"aleksandr", "alexander", "aleksander", "alexandr", "oleksandr", "alexandre", "aliaksandr", "alyaksandr"},
 	{"sergei", "sergey", "sergiy", "serhiy", "serguei"},
 	{"yevgeny", "evgeny", "yevgeniy", "evgeniy", "evgenii", "yevhen"},
 	{"dmitry", "dmitri", "dmitriy", "dmitrii", "dmytro"},
