@@ -80,11 +80,10 @@ type Program struct {
 }
 
 type compiledRule struct {
-	r       Rule
-	cond    *compiledExpr
-	msg     []msgPart
-	values  []namedProgram
-	maxCost uint64
+	r      Rule
+	cond   *compiledExpr
+	msg    []msgPart
+	values []namedProgram
 }
 
 type compiledExpr struct {
