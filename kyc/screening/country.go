@@ -94,7 +94,7 @@ func countryTable() map[string]string {
 // countryKey folds a country name to lower-case ASCII words: "Côte
 // d'Ivoire" → "cote d ivoire". A leading "the" is dropped.
 func countryKey(s string) string {
-	s = foldASCII(s)
+	s = foldName(s)
 	var b strings.Builder
 	space := false
 	for i := 0; i < len(s); i++ {

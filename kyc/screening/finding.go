@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
 )
 
@@ -110,5 +111,28 @@ func Findings(party, query string, matches []Match) []rule.Finding {
 		f.Values = append(f.Values, rule.Value{Name: "explanation", Value: m.Explanation.String()})
 		out = append(out, f)
 	}
+	return out
+}
+
+// Check screens the customer and, when there is one with a name, the
+// counterparty of tx against the current index and returns their findings
+// (see [Findings]): the customer with its country and date of birth, the
+// counterparty with its own. Parties without a name are not screened. This
+// is what the engine runs inside Evaluate; it is pure and safe for
+// concurrent use.
+func (s *Screener) Check(tx *payment.Transaction) []rule.Finding {
+	if tx == nil {
+		return nil
+	}
+	var out []rule.Finding
+	screen := func(role string, p *payment.Party) {
+		if p == nil || strings.TrimSpace(p.Name) == "" {
+			return
+		}
+		ms := s.Screen(Query{Name: p.Name, BirthDate: p.BirthDate, Country: p.Country})
+		out = append(out, Findings(role, p.Name, ms)...)
+	}
+	screen("customer", &tx.Customer.Party)
+	screen("counterparty", tx.Counterparty)
 	return out
 }

@@ -84,7 +84,7 @@ func NewIndex(entities []Entity, opts *IndexOptions) *Index {
 		}
 	}
 	for _, w := range opts.GenericWords {
-		ix.generic[foldASCII(w)] = true
+		ix.generic[foldName(w)] = true
 	}
 	nz := newNormalizer()
 	for ei := range entities {
@@ -193,6 +193,10 @@ func (ix *Index) Names() int { return len(ix.names) }
 func (ix *Index) Entity(list, id string) (Entity, bool) {
 	for _, e := range ix.entities {
 		if e.List == list && e.ID == id {
+			e.Names = slices.Clone(e.Names)
+			e.BirthDates = slices.Clone(e.BirthDates)
+			e.Countries = slices.Clone(e.Countries)
+			e.Programs = slices.Clone(e.Programs)
 			return e, true
 		}
 	}

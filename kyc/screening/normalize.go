@@ -128,8 +128,8 @@ func (n *normalizer) fold(s string) string {
 	return fold2.Replace(out)
 }
 
-// foldASCII folds s without a reusable normalizer.
-func foldASCII(s string) string { return newNormalizer().fold(s) }
+// foldName folds s with a normalizer of its own.
+func foldName(s string) string { return newNormalizer().fold(s) }
 
 // token is one word of a normalized name.
 type token struct {

@@ -463,6 +463,10 @@ func (ix *Index) screen(q *Query, o *options) []Match {
 		}
 		for _, sp := range qs[i].splits {
 			// Intersect the parts' posting lists with generation stamps.
+			if sc.gen > math.MaxUint32-4 {
+				clear(sc.stamp)
+				sc.gen = 0
+			}
 			sc.gen++
 			for _, v := range sp.parts[0] {
 				for _, n := range ix.vocab[v].names {
