@@ -48,8 +48,8 @@ type FactWindow struct {
 	Duration time.Duration
 }
 
-// String renders the window the way rules name it: "24h", "7d", "30m",
-// "day" or "month".
+// String renders the window the way rules name it: "30m", "24h", "7d",
+// "day" or "month". Whole days from two days up are written in days.
 func (w FactWindow) String() string {
 	switch w.Kind {
 	case CalendarDay:
@@ -58,7 +58,7 @@ func (w FactWindow) String() string {
 		return "month"
 	case Rolling:
 		switch d := w.Duration; {
-		case d%(24*time.Hour) == 0:
+		case d%(24*time.Hour) == 0 && d >= 48*time.Hour:
 			return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
 		case d%time.Hour == 0:
 			return strconv.FormatInt(int64(d/time.Hour), 10) + "h"

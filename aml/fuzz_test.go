@@ -13,7 +13,7 @@ import (
 // is evaluated against.
 func fuzzInputs() []*Input {
 	src := &facts{m: map[string]Fact{
-		"all/1d":      {Count: 3, Sum: dec("30000.5"), SumSquares: dec("400000000"), Distinct: 2, Last: t0.Add(-time.Hour), LastAmount: dec("10000")},
+		"all/24h":     {Count: 3, Sum: dec("30000.5"), SumSquares: dec("400000000"), Distinct: 2, Last: t0.Add(-time.Hour), LastAmount: dec("10000")},
 		"cash_in/day": {Count: 1, Sum: dec("0.000001")},
 		"all/30d":     {Count: 1, Sum: dec("5"), SumSquares: dec("25")},
 	}}

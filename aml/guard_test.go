@@ -69,3 +69,21 @@ func TestUnknownEnumLiteral(t *testing.T) {
 		}
 	}
 }
+
+func TestWindowNames(t *testing.T) {
+	for _, s := range []string{"30m", "90m", "1h", "24h", "36h", "2d", "7d", "30d", "365d", "day", "month"} {
+		w, ok := parseWindow(s)
+		if !ok {
+			t.Errorf("parseWindow(%q) failed", s)
+			continue
+		}
+		if got := w.String(); got != s {
+			t.Errorf("parseWindow(%q).String() = %q", s, got)
+		}
+	}
+	for _, s := range []string{"", "0h", "01h", "5y", "h", "-1d", "3661d", "1.5h", "1e3m"} {
+		if _, ok := parseWindow(s); ok {
+			t.Errorf("parseWindow(%q) succeeded", s)
+		}
+	}
+}

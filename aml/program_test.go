@@ -196,7 +196,7 @@ func TestFactsFetchedOnceAndLazily(t *testing.T) {
 	for _, q := range p.Queries() {
 		keys = append(keys, q.String())
 	}
-	if diff := cmp.Diff([]string{"all/1d", "cash_in/day", "carrier_billing.payment/month", "transfer/7d"}, keys); diff != "" {
+	if diff := cmp.Diff([]string{"all/24h", "cash_in/day", "carrier_billing.payment/month", "transfer/7d"}, keys); diff != "" {
 		t.Errorf("Queries() mismatch (-want +got):\n%s", diff)
 	}
 	q := p.Queries()[2]
@@ -204,7 +204,7 @@ func TestFactsFetchedOnceAndLazily(t *testing.T) {
 		t.Errorf("query mismatch: %s", diff)
 	}
 
-	src := &facts{m: map[string]Fact{"all/1d": {Sum: dec("500")}, "cash_in/day": {Count: 2}}}
+	src := &facts{m: map[string]Fact{"all/24h": {Sum: dec("500")}, "cash_in/day": {Count: 2}}}
 	fs, err := p.Evaluate(context.Background(), &Input{Tx: newTx(dir(payment.CashOut)), Facts: src})
 	if err != nil {
 		t.Fatal(err)

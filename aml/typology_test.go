@@ -51,11 +51,11 @@ func TestBuiltinCompiles(t *testing.T) {
 // Keys of the fake fact source (FactQuery.String()).
 const (
 	cashInDay = "cash_in/day"
-	cashIn24h = "cash_in/1d"
+	cashIn24h = "cash_in/24h"
 	cashIn7d  = "cash_in/7d"
 	cbMonth   = "carrier_billing.payment/month"
-	cb24h     = "carrier_billing.payment/1d"
-	xfer24h   = "transfer/1d"
+	cb24h     = "carrier_billing.payment/24h"
+	xfer24h   = "transfer/24h"
 	all1h     = "all/1h"
 	all30d    = "all/30d"
 	all180d   = "all/180d"
