@@ -75,6 +75,19 @@
 // first time a rule reads vel, and memoized. A program whose rules never
 // read vel never calls it.
 //
+// # Cost and speed
+//
+// Every expression's worst-case cost is estimated at compile time and a
+// rule above [Options.MaxCost] is refused ([CodeCost]); expensive rules also
+// get a run-time cost limit, and rules with comprehensions honour the
+// context's deadline while they iterate. Evaluation reads fields through
+// plain Go functions (no reflection, no map per evaluation), folds
+// decimal("…"), params and other constant sub-expressions once when the
+// program is built, and skips a rule whose top-level conjuncts
+// (tx.direction == "cash_out", tx.channel in [...]) exclude the
+// transaction, which cannot change a result because CEL's && is false as
+// soon as one operand is.
+//
 // # Errors
 //
 // Compile errors are a [rule.ErrorList] positioned at file:line:col inside

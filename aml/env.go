@@ -277,7 +277,7 @@ type provider struct {
 }
 
 // maxMemo bounds the memo slots of plain fields; see evalState.memo.
-const maxMemo = 64
+const maxMemo = 32
 
 func newProvider(base types.Provider, reg *queryRegistry) *provider {
 	p := &provider{Provider: base, reg: reg,

@@ -39,8 +39,9 @@ type Options struct {
 	// Values may be decimal.Decimal, int, int64, string, bool,
 	// time.Duration or []string. They are merged over [DefaultParams], so a
 	// jurisdiction pack sets only what differs (e.g. the KR pack sets
-	// ctr_threshold to 10000000 KRW, the US pack to 10000 USD). Names are
-	// lower-case snake_case. Default: DefaultParams().
+	// ctr_threshold to 10000000 KRW; the US pack to 10000.01 USD, since
+	// the US report is due above 10,000 USD and the rule compares with >=).
+	// Names are lower-case snake_case. Default: DefaultParams().
 	Params map[string]any
 	// Lists are named sets of strings available to rules as lists.<name>,
 	// e.g. `counterparty.country in lists.fatf_call_for_action`. They are
