@@ -7,7 +7,8 @@
 //
 // [LoadOFAC] reads the OFAC SDN legacy CSV files (sdn.csv, alt.csv,
 // add.csv), [LoadUN] the UN Security Council consolidated XML, and
-// [LoadSenzing] OpenSanctions entities in the Senzing JSON format. Each
+// [LoadSenzing] OpenSanctions entities in the Senzing JSON format ([Load]
+// reads the OFAC and UN files of a directory of an [io/fs.FS]). Each
 // returns plain [Entity] values, or a [*LoadError] naming the file and line
 // of the first malformed record and no entities at all. The library never
 // downloads a list: refreshing them is the host's job, and [Screener.Swap]

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/comply-go/comply/kyc/screening"
 )
@@ -208,5 +209,24 @@ func TestLoadOFACRemarks(t *testing.T) {
 	}
 	if !equalEntities(want, es) {
 		t.Errorf("LoadOFAC = %+v\nwant %+v", es, want)
+	}
+}
+
+func TestLoadFS(t *testing.T) {
+	es, err := screening.Load(os.DirFS(sanctionsDir(t)), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 7379+1003 {
+		t.Errorf("Load: %d entities, want %d", len(es), 7379+1003)
+	}
+	fsys := fstest.MapFS{"lists/sdn.csv": {Data: []byte(goodSDN + "1,\"X\"\n")}}
+	es, err = screening.Load(fsys, "lists")
+	var le *screening.LoadError
+	if es != nil || !errors.As(err, &le) || le.File != "lists/sdn.csv" || le.Line != 4 {
+		t.Errorf("Load(bad) = %d entities, %v", len(es), err)
+	}
+	if _, err := screening.Load(fstest.MapFS{}, "."); !errors.Is(err, screening.ErrMalformed) {
+		t.Errorf("Load(empty) error = %v", err)
 	}
 }

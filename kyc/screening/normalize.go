@@ -3,6 +3,7 @@ package screening
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/runes"
@@ -153,7 +154,7 @@ func (n *normalizer) tokenize(name string) []token {
 
 func classify(w string) tokenClass {
 	switch {
-	case len(w) == 1 || (len([]rune(w)) == 1):
+	case utf8.RuneCountInString(w) == 1:
 		return classInitial
 	case particles[w]:
 		return classParticle
