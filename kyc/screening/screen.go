@@ -659,9 +659,7 @@ func (ix *Index) collectHits(q *qtok, sc *scratch) {
 	if len(q.text) < minFuzzyLen || !isASCII(q.text) {
 		return
 	}
-	ngrams := 0
 	forTrigrams(q.text, func(g string) {
-		ngrams++
 		for _, v := range ix.byGram[g] {
 			if sc.grams[v] == 0 {
 				sc.gtouch = append(sc.gtouch, v)
@@ -669,15 +667,16 @@ func (ix *Index) collectHits(q *qtok, sc *scratch) {
 			sc.grams[v]++
 		}
 	})
-	need := uint16(max(2, (ngrams+2)/3))
 	for _, v := range sc.gtouch {
-		n := sc.grams[v]
+		n := int(sc.grams[v])
 		sc.grams[v] = 0
-		if n < need {
-			continue
-		}
 		t := ix.vocab[v].text
 		if d := len(t) - len(q.text); d > 2 || d < -2 {
+			continue
+		}
+		// q-gram lemma: strings within k edits share at least
+		// max(len) − 3k of their padded trigrams.
+		if longest := max(len(t), len(q.text)); n < max(2, longest-3*maxEdits(len(t), len(q.text))) {
 			continue
 		}
 		if sim, ok := fuzzySim(q.text, t); ok {
@@ -698,14 +697,19 @@ func fuzzySim(a, b string) (float32, bool) {
 	if jw < fuzzyMin {
 		return 0, false
 	}
-	maxEdits := 1
-	if min(len(a), len(b)) >= 10 {
-		maxEdits = 2
-	}
-	if edlib.LevenshteinDistance(a, b) > maxEdits {
+	if edlib.LevenshteinDistance(a, b) > maxEdits(len(a), len(b)) {
 		return 0, false
 	}
 	return jw * fuzzyScale, true
+}
+
+// maxEdits is the most edits fuzzySim accepts between tokens of these
+// lengths.
+func maxEdits(la, lb int) int {
+	if min(la, lb) >= 10 {
+		return 2
+	}
+	return 1
 }
 
 // compoundHits finds, for retrieval, the listed tokens that a query token
