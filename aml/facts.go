@@ -119,6 +119,14 @@ type FactQuery struct {
 	Directions []payment.Direction
 }
 
+// Matches reports whether the query counts transactions of channel c and
+// direction d. A store that keys entries by channel × direction selects a
+// query's entries with it.
+func (q FactQuery) Matches(c payment.Channel, d payment.Direction) bool {
+	return (q.Channels == nil || slices.Contains(q.Channels, c)) &&
+		(q.Directions == nil || slices.Contains(q.Directions, d))
+}
+
 // String renders the query in the rule naming scheme, for example
 // "carrier_billing.payment/month" or "all/24h".
 func (q FactQuery) String() string {

@@ -2,6 +2,7 @@ package aml
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -124,6 +125,37 @@ func FuzzCompileRule(f *testing.F) {
 					t.Fatalf("Evaluate(%q): bad finding %+v", expr, f)
 				}
 			}
+		}
+	})
+}
+
+// FuzzParseRules feeds random YAML to ParseRules and Compile: no panics,
+// and every error has a code and a position in the file.
+func FuzzParseRules(f *testing.F) {
+	for _, p := range []string{"testdata/positions.yaml"} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("rules:\n  - id: a\n    version: 1\n    action: block\n    expr: |2\n        tx.amount > 1\n"))
+	f.Add([]byte("rules:\n  - id: a\n    version: \"1\"\n    action: block\n    expr: \"\\u00e9 \\\" \\n tx.x\"\n"))
+	f.Add([]byte("- {id: a, version: '1', action: review, expr: 'tx.amount > 1', message: '{{tx.amout}}'}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rules, err := ParseRules("f.yaml", data)
+		check := func(err error) {
+			for _, e := range rule.AsList(err) {
+				if e.Code == "" || e.Pos.File != "f.yaml" {
+					t.Fatalf("error without code or file: %#v", e)
+				}
+				_ = e.Error()
+			}
+		}
+		check(err)
+		if len(rules) > 0 {
+			_, err := Compile(rules, nil)
+			check(err)
 		}
 	})
 }
