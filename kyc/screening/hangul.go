@@ -40,16 +40,25 @@ func romanizeSyllable(b *strings.Builder, r rune) {
 }
 
 // romanizeHangul replaces every run of Hangul syllables in s by its
-// romanization. A run of two to four syllables is read as a Korean
-// personal name written without spaces: the surname (one syllable, or two
-// for the surnames in twoSyllableSurnames) becomes its own word and the
-// given name stays one word, so "김정은" becomes "gim jeongeun".
+// romanization. A name that is one run of two to four syllables is read as
+// a Korean personal name written without spaces: the surname (one
+// syllable, or two for the surnames in twoSyllableSurnames) becomes its own
+// word and the given name stays one word, so "김정은" becomes
+// "gim jeongeun".
 func romanizeHangul(s string) string {
 	if !strings.ContainsFunc(s, isHangulSyllable) {
 		return s
 	}
 	var b strings.Builder
 	rs := []rune(s)
+	// Count the Hangul words: only a name written as one Hangul word has
+	// its surname split off ("김정은"); in "최 룡해" the writer already did.
+	words := 0
+	for i := range rs {
+		if isHangulSyllable(rs[i]) && (i == 0 || !isHangulSyllable(rs[i-1])) {
+			words++
+		}
+	}
 	for i := 0; i < len(rs); {
 		if !isHangulSyllable(rs[i]) {
 			b.WriteRune(rs[i])
@@ -62,7 +71,7 @@ func romanizeHangul(s string) string {
 		}
 		word := rs[i:j]
 		split := 0
-		if n := len(word); n >= 2 && n <= 4 {
+		if n := len(word); n >= 2 && n <= 4 && words == 1 {
 			split = 1
 			if n >= 3 {
 				for _, sur := range twoSyllableSurnames {

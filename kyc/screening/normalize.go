@@ -89,6 +89,7 @@ func newNormalizer() *normalizer {
 	return &normalizer{t: transform.Chain(
 		norm.NFKD,
 		runes.Remove(runes.In(unicode.Mn)),
+		runes.Remove(runes.Predicate(isJoiner)),
 		runes.Map(foldLetter),
 		width.Fold,
 		cases.Fold(),
@@ -111,10 +112,18 @@ func foldLetter(r rune) rune {
 		return 'i'
 	case 'ħ', 'Ħ':
 		return 'h'
-	case '’', '‘', 'ʼ', 'ʻ', '`', '´', '\'', '.':
-		return -1 // apostrophes and periods join: O'Brien, U.S.A.
 	}
 	return r
+}
+
+// isJoiner reports apostrophes and periods, which are removed so that the
+// letters around them join: O'Brien → obrien, U.S.A. → usa.
+func isJoiner(r rune) bool {
+	switch r {
+	case '\'', '’', '‘', 'ʼ', 'ʻ', '`', '´', '.':
+		return true
+	}
+	return false
 }
 
 var fold2 = strings.NewReplacer("æ", "ae", "œ", "oe", "þ", "th")
