@@ -87,3 +87,21 @@ func TestWindowNames(t *testing.T) {
 		}
 	}
 }
+
+func TestFactQueryMatches(t *testing.T) {
+	q := FactQuery{Window: FactWindow{Kind: CalendarMonth}, Channels: []payment.Channel{payment.CarrierBilling}, Directions: []payment.Direction{payment.Payment}}
+	if !q.Matches(payment.CarrierBilling, payment.Payment) || q.Matches(payment.CarrierBilling, payment.CashOut) || q.Matches(payment.Card, payment.Payment) {
+		t.Error("Matches on a filtered query")
+	}
+	if !(FactQuery{}).Matches(payment.Cash, payment.Transfer) {
+		t.Error("an unfiltered query matches everything")
+	}
+	var calls int
+	src := FactSourceFunc(func(_ context.Context, qs []FactQuery) ([]Fact, error) {
+		calls++
+		return make([]Fact, len(qs)), nil
+	})
+	if _, err := src.Facts(context.Background(), []FactQuery{q}); err != nil || calls != 1 {
+		t.Errorf("FactSourceFunc: %v, %d calls", err, calls)
+	}
+}

@@ -80,6 +80,7 @@ func TestLintUsage(t *testing.T) {
 		{[]string{"lint", "--bogus", "x.yaml"}, 2},
 		{[]string{"lint", "testdata/lint/missing.yaml"}, 1},
 		{[]string{"lint", "testdata/lint/good.yaml", "--json"}, 0},
+		{[]string{"lint", "../../aml/builtin.yaml"}, 0},
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer
