@@ -418,110 +418,20 @@ func (sc *scratch) credit(n int32, i int, sim float32) {
 	}
 }
 
+// screen runs one screening: prepare the query tokens, retrieve the names
+// that could reach the review threshold, score them, keep the best name of
+// each entity, and explain what is returned.
 func (ix *Index) screen(q *Query, o *options) []Match {
-	name := q.Name
-	if len(name) > maxQueryBytes {
-		name = name[:maxQueryBytes]
-	}
 	sc := ix.getScratch()
 	defer ix.scratch.Put(sc)
-	toks := sc.nz.tokenize(name)
-	if len(toks) > maxQueryTokens {
-		toks = toks[:maxQueryTokens]
-	}
-	if len(toks) == 0 || len(ix.names) == 0 {
+	qs, total := ix.prepare(q.Name, sc)
+	if len(qs) == 0 || len(ix.names) == 0 {
 		return nil
 	}
-	qs := make([]qtok, len(toks))
-	var total float32
-	for i, t := range toks {
-		qs[i] = qtok{text: t.text, key: phoneticKey(t.text), class: t.class, canon: ix.variants[t.text]}
-		if qs[i].class == classNormal && ix.generic[t.text] {
-			qs[i].class = classGeneric
-		}
-		ix.collectHits(&qs[i], sc)
-	}
-	ix.compoundHits(qs)
-	for i := range qs {
-		qs[i].weight = ix.queryWeight(&qs[i])
-		total += qs[i].weight
-	}
-
-	// Retrieval: the best similarity of each query token in each name.
-	for i := range qs {
-		for _, h := range qs[i].hits {
-			for _, n := range ix.vocab[h.v].names {
-				sc.credit(n, i, h.sim)
-			}
-		}
-		for _, h := range qs[i].joins {
-			for _, n := range ix.vocab[h.v].names {
-				for k := range h.span {
-					sc.credit(n, i+k, h.sim)
-				}
-			}
-		}
-		for _, sp := range qs[i].splits {
-			// Intersect the parts' posting lists with generation stamps.
-			if sc.gen > math.MaxUint32-4 {
-				clear(sc.stamp)
-				sc.gen = 0
-			}
-			sc.gen++
-			for _, v := range sp.parts[0] {
-				for _, n := range ix.vocab[v].names {
-					sc.stamp[n] = sc.gen
-				}
-			}
-			last := len(sp.parts) - 1
-			for _, part := range sp.parts[1:last] {
-				prev := sc.gen
-				sc.gen++
-				for _, v := range part {
-					for _, n := range ix.vocab[v].names {
-						if sc.stamp[n] == prev {
-							sc.stamp[n] = sc.gen
-						}
-					}
-				}
-			}
-			for _, v := range sp.parts[last] {
-				for _, n := range ix.vocab[v].names {
-					if sc.stamp[n] == sc.gen {
-						sc.credit(n, i, sp.sim)
-					}
-				}
-			}
-		}
-	}
+	// A name can reach the review threshold only if its query coverage
+	// can: score ≤ coverage^queryExponent + the largest boost.
 	floor := float32(math.Pow(math.Max(o.review-dobConfirmBoost-countryBoost, 0), 1/queryExponent)) - 1e-4
-	type cand struct {
-		n     int32
-		upper float32
-	}
-	var cands []cand
-	for _, n := range sc.touched {
-		var s float32
-		row := sc.best[int(n)*maxQueryTokens : int(n)*maxQueryTokens+len(qs)]
-		for i, b := range row {
-			s += qs[i].weight * b
-			row[i] = 0
-		}
-		sc.mark[n] = false
-		if total > 0 && s/total >= floor {
-			cands = append(cands, cand{n, s / total})
-		}
-	}
-	sc.touched = sc.touched[:0]
-	if len(cands) > maxCandidates {
-		slices.SortFunc(cands, func(a, b cand) int {
-			if c := cmp.Compare(b.upper, a.upper); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.n, b.n)
-		})
-		cands = cands[:maxCandidates]
-	}
+	cands := ix.retrieve(qs, total, floor, sc)
 
 	// Scoring: align each candidate name, keep the best name per entity.
 	type best struct {
@@ -529,14 +439,14 @@ func (ix *Index) screen(q *Query, o *options) []Match {
 		score float64
 	}
 	byEntity := map[int32]best{}
-	for _, c := range cands {
-		rec := &ix.names[c.n]
+	for _, n := range cands {
+		rec := &ix.names[n]
 		ns := nameScore(ix.align(qs, total, rec, nil))
 		e := rec.entity
-		if b, ok := byEntity[e]; ok && (b.score > ns || (b.score == ns && b.name < c.n)) {
+		if b, ok := byEntity[e]; ok && (b.score > ns || (b.score == ns && b.name < n)) {
 			continue
 		}
-		byEntity[e] = best{name: c.n, score: ns}
+		byEntity[e] = best{name: n, score: ns}
 	}
 	type result struct {
 		m    Match
@@ -591,6 +501,128 @@ func (ix *Index) screen(q *Query, o *options) []Match {
 		out[i] = m
 	}
 	return out
+}
+
+// prepare tokenizes the query name and finds, for each token, the listed
+// tokens it can match, and its weight. It returns the tokens and the sum of
+// their weights.
+func (ix *Index) prepare(name string, sc *scratch) ([]qtok, float32) {
+	if len(name) > maxQueryBytes {
+		name = name[:maxQueryBytes]
+	}
+	toks := sc.nz.tokenize(name)
+	if len(toks) > maxQueryTokens {
+		toks = toks[:maxQueryTokens]
+	}
+	if len(toks) == 0 {
+		return nil, 0
+	}
+	qs := make([]qtok, len(toks))
+	for i, t := range toks {
+		qs[i] = qtok{text: t.text, key: phoneticKey(t.text), class: t.class, canon: ix.variants[t.text]}
+		if qs[i].class == classNormal && ix.generic[t.text] {
+			qs[i].class = classGeneric
+		}
+		ix.collectHits(&qs[i], sc)
+	}
+	ix.compoundHits(qs)
+	var total float32
+	for i := range qs {
+		qs[i].weight = ix.queryWeight(&qs[i])
+		total += qs[i].weight
+	}
+	return qs, total
+}
+
+// retrieve walks the posting lists of every query token's matches and
+// returns the names whose query coverage, counting each token's best
+// similarity in the name, reaches floor: at most maxCandidates of them,
+// best first.
+func (ix *Index) retrieve(qs []qtok, total, floor float32, sc *scratch) []int32 {
+	for i := range qs {
+		for _, h := range qs[i].hits {
+			for _, n := range ix.vocab[h.v].names {
+				sc.credit(n, i, h.sim)
+			}
+		}
+		for _, h := range qs[i].joins {
+			for _, n := range ix.vocab[h.v].names {
+				for k := range h.span {
+					sc.credit(n, i+k, h.sim)
+				}
+			}
+		}
+		for _, sp := range qs[i].splits {
+			ix.creditSplit(sp, i, sc)
+		}
+	}
+	type cand struct {
+		n     int32
+		upper float32
+	}
+	var cands []cand
+	for _, n := range sc.touched {
+		var s float32
+		row := sc.best[int(n)*maxQueryTokens : int(n)*maxQueryTokens+len(qs)]
+		for i, b := range row {
+			s += qs[i].weight * b
+			row[i] = 0
+		}
+		sc.mark[n] = false
+		if total > 0 && s/total >= floor {
+			cands = append(cands, cand{n, s / total})
+		}
+	}
+	sc.touched = sc.touched[:0]
+	if len(cands) > maxCandidates {
+		slices.SortFunc(cands, func(a, b cand) int {
+			if c := cmp.Compare(b.upper, a.upper); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.n, b.n)
+		})
+		cands = cands[:maxCandidates]
+	}
+	out := make([]int32, len(cands))
+	for i, c := range cands {
+		out[i] = c.n
+	}
+	return out
+}
+
+// creditSplit credits query token i in the names that hold a token of
+// every part of sp, intersecting the parts' posting lists with generation
+// stamps.
+func (ix *Index) creditSplit(sp split, i int, sc *scratch) {
+	if sc.gen > math.MaxUint32-4 {
+		clear(sc.stamp)
+		sc.gen = 0
+	}
+	sc.gen++
+	for _, v := range sp.parts[0] {
+		for _, n := range ix.vocab[v].names {
+			sc.stamp[n] = sc.gen
+		}
+	}
+	last := len(sp.parts) - 1
+	for _, part := range sp.parts[1:last] {
+		prev := sc.gen
+		sc.gen++
+		for _, v := range part {
+			for _, n := range ix.vocab[v].names {
+				if sc.stamp[n] == prev {
+					sc.stamp[n] = sc.gen
+				}
+			}
+		}
+	}
+	for _, v := range sp.parts[last] {
+		for _, n := range ix.vocab[v].names {
+			if sc.stamp[n] == sc.gen {
+				sc.credit(n, i, sp.sim)
+			}
+		}
+	}
 }
 
 // queryExponent weighs the query's coverage against the listed name's in
