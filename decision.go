@@ -36,6 +36,7 @@ type Decision struct {
 	engine  *Engine
 	subject string
 	req     store.Request // scratch space for the reservation, saving an allocation
+	facts   factSource    // scratch space for the AML fact source
 }
 
 // Allowed reports whether the action is Allow. It is false for the zero

@@ -8,9 +8,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/comply-go/comply/aml"
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
+	"github.com/comply-go/comply/kyc/screening"
 	"github.com/comply-go/comply/rule"
 	"github.com/comply-go/comply/store"
 	"github.com/comply-go/comply/store/memstore"
@@ -65,6 +67,9 @@ type Options struct {
 	Now func() time.Time
 	// Hooks wrap Evaluate, the first one outermost. Default: none.
 	Hooks []Hook
+	// Screener screens the customer's and the counterparty's names against
+	// sanctions and PEP lists on every transaction. Default: none.
+	Screener *screening.Screener
 }
 
 // Engine evaluates transactions against compiled packs. It is immutable
@@ -77,6 +82,7 @@ type Engine struct {
 	log   *slog.Logger
 	now   func() time.Time
 	eval  EvaluateFunc
+	scr   *screening.Screener
 }
 
 // pack is a compiled pack with its store plans.
@@ -84,6 +90,9 @@ type pack struct {
 	*jurisdiction.Compiled
 	refs []jurisdiction.Ref // shared, read-only
 	caps []store.Cap        // one per limit row, by row index
+
+	amlQueries   []aml.FactQuery // the AML program's fact queries
+	storeQueries []store.Query   // the same, as store queries
 
 	mu    sync.RWMutex
 	plans map[uint64]*plan // by bit set of applicable windowed rows
@@ -115,19 +124,7 @@ func New(opts *Options) (*Engine, error) {
 		onErr: o.OnStoreError,
 		log:   o.Logger,
 		now:   o.Now,
-	}
-	if e.store == nil {
-		ms, err := memstore.New(nil)
-		if err != nil {
-			return nil, fmt.Errorf("%w: default store: %w", ErrInvalidOptions, err)
-		}
-		e.store = ms
-	}
-	if e.log == nil {
-		e.log = slog.New(slog.DiscardHandler)
-	}
-	if e.now == nil {
-		e.now = time.Now
+		scr:   o.Screener,
 	}
 	var errs []error
 	for _, p := range o.Packs {
@@ -148,6 +145,19 @@ func New(opts *Options) (*Engine, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if e.store == nil {
+		ms, err := memstore.New(&memstore.Options{Retention: e.retention()})
+		if err != nil {
+			return nil, fmt.Errorf("%w: default store: %w", ErrInvalidOptions, err)
+		}
+		e.store = ms
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.now == nil {
+		e.now = time.Now
 	}
 	e.eval = e.evaluate
 	for i := len(o.Hooks) - 1; i >= 0; i-- {
@@ -192,7 +202,52 @@ func newPack(c *jurisdiction.Compiled) *pack {
 		}
 		p.caps[i] = cp
 	}
+	if c.AML != nil {
+		p.amlQueries = c.AML.Queries()
+		p.storeQueries = storeQueries(p.amlQueries, c.Location)
+	}
 	return p
+}
+
+// storeQueries maps AML fact queries to store queries over the classes of
+// their channels and directions.
+func storeQueries(qs []aml.FactQuery, loc *time.Location) []store.Query {
+	out := make([]store.Query, len(qs))
+	for i, q := range qs {
+		var classes uint64
+		for ch := 1; ch < payment.NumChannels; ch++ {
+			for dir := 1; dir < payment.NumDirections; dir++ {
+				if q.Matches(payment.Channel(ch), payment.Direction(dir)) {
+					classes |= 1 << limits.Class(payment.Channel(ch), payment.Direction(dir))
+				}
+			}
+		}
+		out[i].Classes = classes
+		switch q.Window.Kind {
+		case aml.Rolling:
+			out[i].Window = store.Window{Kind: store.Rolling, Duration: q.Window.Duration}
+		case aml.CalendarDay:
+			out[i].Window = store.Window{Kind: store.Day, Location: loc}
+		case aml.CalendarMonth:
+			out[i].Window = store.Window{Kind: store.Month, Location: loc}
+		}
+	}
+	return out
+}
+
+// retention is how long the default memstore keeps entries: the longest
+// rolling window any pack's rules read, plus a day, and at least the
+// memstore default.
+func (e *Engine) retention() time.Duration {
+	r := memstore.DefaultRetention
+	for _, p := range e.packs {
+		for _, q := range p.amlQueries {
+			if q.Window.Kind == aml.Rolling && q.Window.Duration+24*time.Hour > r {
+				r = q.Window.Duration + 24*time.Hour
+			}
+		}
+	}
+	return r
 }
 
 // planFor returns the store caps of the windowed rows among rows. Plans are
@@ -268,7 +323,27 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 		return nil, err
 	}
 	d := &Decision{TxID: tx.ID, Packs: p.refs, engine: e}
+	d.subject = p.Pack.Code + "/" + tx.Customer.ID
 	tbl := p.Limits
+
+	// Rules other than the limit table see the transaction in the pack's
+	// currency.
+	ptx := tx
+	if tx.Amount.Currency != p.Pack.Currency {
+		c := *tx
+		c.Amount = payment.Money{Amount: amount, Currency: p.Pack.Currency}
+		ptx = &c
+	}
+	if p.KYC != nil {
+		fs, err := p.KYC.Check(ptx)
+		if err != nil {
+			return nil, fmt.Errorf("comply: kyc: %w", err)
+		}
+		d.Findings = append(d.Findings, fs...)
+	}
+	if e.scr != nil {
+		d.Findings = append(d.Findings, e.scr.Check(tx)...)
+	}
 
 	var buf [16]*limits.Row
 	rows := tbl.Applicable(tx, buf[:0])
@@ -280,19 +355,91 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 			return nil, err
 		}
 	}
+	if p.AML != nil {
+		d.facts = factSource{e: e, p: p, subject: d.subject, tx: tx}
+		in := aml.Input{Tx: ptx, Facts: &d.facts, Location: p.Location, MaxAmount: maxPerTransaction(rows)}
+		if tx.Counterparty != nil {
+			in.CounterpartyFirstSeen = tx.Counterparty.FirstSeen
+		}
+		fs, err := p.AML.Evaluate(ctx, &in)
+		if err != nil {
+			e.release(ctx, d)
+			return nil, fmt.Errorf("comply: aml: %w", err)
+		}
+		d.Findings = append(d.Findings, fs...)
+	}
 	d.Action = maxAction(d.Findings)
 	if d.Action == rule.ActionUnspecified {
 		d.Action = rule.Allow
 	}
+	if d.Action >= rule.StepUp && d.Reserved && !d.Duplicate {
+		// A rule after the reservation refused the transaction: give the
+		// room back, since no money will move.
+		e.release(ctx, d)
+	}
 	d.EvaluatedAt = e.now()
 	return d, nil
+}
+
+// release voids a reservation the decision no longer stands behind. A
+// failure is logged: the entry stays pending, which over-counts (never
+// under-counts) until the host or a sweeper voids it.
+func (e *Engine) release(ctx context.Context, d *Decision) {
+	if !d.Reserved || d.Duplicate {
+		return
+	}
+	if err := e.store.Void(ctx, d.subject, d.TxID); err != nil {
+		e.log.WarnContext(ctx, "comply: could not release a refused reservation", slog.String("tx", d.TxID), slog.Any("error", err))
+		return
+	}
+	d.Reserved = false
+}
+
+// maxPerTransaction returns the smallest per-transaction cap among rows, or
+// zero when none applies.
+func maxPerTransaction(rows []*limits.Row) decimal.Decimal {
+	var m decimal.Decimal
+	for _, r := range rows {
+		if r.Kind == limits.PerTransaction && r.Report == nil && r.MaxAmount.Valid && (m.IsZero() || r.MaxAmount.Decimal.LessThan(m)) {
+			m = r.MaxAmount.Decimal
+		}
+	}
+	return m
+}
+
+// factSource answers the AML program's fact queries from the store, in one
+// call, leaving out the transaction being evaluated.
+type factSource struct {
+	e       *Engine
+	p       *pack
+	subject string
+	tx      *payment.Transaction
+}
+
+// Facts implements aml.FactSource.
+func (f *factSource) Facts(ctx context.Context, qs []aml.FactQuery) ([]aml.Fact, error) {
+	sq := f.p.storeQueries
+	if len(qs) != len(f.p.amlQueries) || (len(qs) > 0 && &qs[0] != &f.p.amlQueries[0]) {
+		sq = storeQueries(qs, f.p.Location)
+	}
+	aggs, err := f.e.store.Aggregate(ctx, &store.AggregateRequest{Subject: f.subject, At: f.tx.Time, Except: f.tx.ID, Queries: sq})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	if len(aggs) != len(qs) {
+		return nil, fmt.Errorf("%w: %d aggregates for %d queries", ErrStore, len(aggs), len(qs))
+	}
+	out := make([]aml.Fact, len(aggs))
+	for i, a := range aggs {
+		out[i] = aml.Fact{Sum: a.Sum, SumSquares: a.SumSquares, Count: a.Count, Distinct: a.Distinct, Last: a.Last, LastAmount: a.LastAmount}
+	}
+	return out, nil
 }
 
 // reserve makes the one atomic store call and turns its result into
 // findings and reports.
 func (e *Engine) reserve(ctx context.Context, d *Decision, p *pack, tx *payment.Transaction, amount decimal.Decimal, rows []*limits.Row) error {
 	pl := p.planFor(rows)
-	d.subject = p.Pack.Code + "/" + tx.Customer.ID
 	req := &d.req
 	*req = store.Request{
 		Subject:  d.subject,

@@ -1,6 +1,7 @@
 // Package jurisdiction owns the jurisdiction pack: the bundle of one
-// country's limit tables, with its currency, time zone, version and legal
-// sources. The engine (package comply) compiles packs once in comply.New.
+// country's limit table, KYC policy and AML monitoring rules, with its
+// currency, time zone, version and legal sources. The engine (package comply)
+// compiles packs once in comply.New.
 //
 // Built-in packs live in subpackages, one per country (jurisdiction/kr, …),
 // each exposing its pack through a Pack function.
@@ -13,6 +14,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/comply-go/comply/aml"
+	"github.com/comply-go/comply/kyc"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
@@ -37,6 +40,17 @@ type Pack struct {
 	Sources []rule.Citation
 	// Limits is the limit table: caps, prohibitions and report thresholds.
 	Limits []limits.Limit
+	// KYC is the verification policy: tiers, CDD thresholds, EDD triggers,
+	// age minimums and refusals. Optional.
+	KYC *kyc.Policy
+	// Rules are the AML monitoring rules, e.g. [aml.Builtin] and the pack's
+	// own. Optional.
+	Rules []aml.Rule
+	// Params and Lists parameterize the rules (see [aml.Options]): figures
+	// in the pack's currency, and named sets such as FATF lists. They are
+	// merged over the aml defaults.
+	Params map[string]any
+	Lists  map[string][]string
 }
 
 // Ref identifies a pack edition in a decision.
@@ -54,6 +68,10 @@ type Compiled struct {
 	Pack     *Pack
 	Location *time.Location
 	Limits   *limits.Table
+	// KYC is nil when the pack has no policy.
+	KYC *kyc.Checker
+	// AML is nil when the pack has no rules.
+	AML *aml.Program
 }
 
 // Compile validates p and compiles its parts. Errors are a [rule.ErrorList].
@@ -75,8 +93,36 @@ func Compile(p *Pack) (*Compiled, error) {
 	if err != nil {
 		errs = append(errs, rule.AsList(err)...)
 	}
+	c := &Compiled{Pack: p, Location: loc, Limits: tbl}
+	if p.KYC != nil {
+		pol := *p.KYC
+		if pol.Currency == "" {
+			pol.Currency = p.Currency
+		}
+		if pol.Jurisdiction == "" {
+			pol.Jurisdiction = p.Code
+		}
+		if c.KYC, err = kyc.CompilePolicy(pol); err != nil {
+			errs = append(errs, asList(err, file, "kyc")...)
+		} else if c.KYC.Currency() != p.Currency {
+			errs.Add(rule.Pos{File: file}, rule.CodePackSchema, "kyc policy counts in %s, the pack in %s", c.KYC.Currency(), p.Currency)
+		}
+	}
+	if len(p.Rules) > 0 {
+		if c.AML, err = aml.Compile(p.Rules, &aml.Options{Params: p.Params, Lists: p.Lists}); err != nil {
+			errs = append(errs, asList(err, file, "aml")...)
+		}
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("jurisdiction %s: %w", p.Code, errs)
 	}
-	return &Compiled{Pack: p, Location: loc, Limits: tbl}, nil
+	return c, nil
+}
+
+// asList returns err's positioned errors, or one error at the pack's file.
+func asList(err error, file, part string) rule.ErrorList {
+	if l := rule.AsList(err); len(l) > 0 {
+		return l
+	}
+	return rule.ErrorList{{Pos: rule.Pos{File: file}, Code: rule.CodePackSchema, Msg: part + ": " + err.Error(), Err: err}}
 }

@@ -53,7 +53,7 @@ func TestApplicable(t *testing.T) {
 		{"carrier billing payment", tx(payment.CarrierBilling, payment.Payment, payment.TierFull, "1000", now),
 			[]string{"kr.carrier_billing.monthly_cap@1000000"}},
 		{"unverified prepaid load", tx(payment.Prepaid, payment.CashIn, payment.TierUnverified, "1000", now),
-			[]string{"kr.prepaid.cap.unnamed@500000", "kr.aml.cdd.one_off_krw@10000000"}},
+			[]string{"kr.prepaid.cap.unnamed@500000"}},
 		{"named prepaid load", tx(payment.Prepaid, payment.CashIn, payment.TierFull, "1000", now),
 			[]string{"kr.prepaid.cap.named@2000000"}},
 		{"prepaid payment is a debit of the balance", tx(payment.Prepaid, payment.Payment, payment.TierFull, "1000", now),
@@ -67,8 +67,7 @@ func TestApplicable(t *testing.T) {
 		{"CTR figure changes at midnight Seoul time (after)", tx(payment.Cash, payment.CashOut, payment.TierFull, "1000", time.Date(2019, 7, 1, 0, 0, 0, 0, seoul)),
 			[]string{"kr.aml.ctr.cash_out@10000000"}},
 		{"carrier-billing-funded cash-out", cbFunded, []string{"kr.carrier_billing.cashout_ban@0"}},
-		{"crypto withdrawal by a basic customer", tx(payment.Crypto, payment.CashOut, payment.TierBasic, "1000", now),
-			[]string{"kr.aml.cdd.one_off_krw@10000000", "kr.aml.cdd.vasp_one_off@1000000"}},
+		{"crypto withdrawal: no limit row (CDD is in the KYC policy)", tx(payment.Crypto, payment.CashOut, payment.TierBasic, "1000", now), nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,8 +79,28 @@ func TestApplicable(t *testing.T) {
 	}
 }
 
+// cddTable is a per-transaction threshold by tier, the way a pack can write
+// a CDD threshold as a limit: below full verification, a transaction must
+// stay under 10,000,000 KRW; at full there is no row, so StepUp names it.
+func cddTable(t *testing.T) *limits.Table {
+	t.Helper()
+	tbl, err := limits.NewTable([]limits.Limit{{
+		ID:        "test.cdd.one_off",
+		Kind:      limits.PerTransaction,
+		Tiers:     []payment.Tier{payment.TierUnverified, payment.TierBasic},
+		MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(10_000_000)),
+		Exclusive: true,
+		Group:     "test.cdd",
+		Citation:  rule.Citation{Law: "특금법", Article: "제5조의2①1", Confidence: "primary"},
+	}}, &limits.Options{Currency: "KRW", Location: seoul})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
+}
+
 func TestCheckTransactionThresholds(t *testing.T) {
-	tbl := krTable(t)
+	tbl := cddTable(t)
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, seoul)
 	tests := []struct {
 		name     string

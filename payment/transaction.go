@@ -57,6 +57,10 @@ type Party struct {
 	// Account is the bank account, wallet or phone number that receives or
 	// sends the money, if known.
 	Account string `json:"account,omitempty"`
+	// FirstSeen is, for a counterparty, when the service first saw it for
+	// this customer (the transaction's own time for a first-time payee);
+	// zero when unknown.
+	FirstSeen time.Time `json:"first_seen,omitzero"`
 }
 
 // Customer is the service's own customer, with what is known about them.

@@ -4,9 +4,11 @@
 // their caps, retries of the same transaction id, some transactions
 // arriving out of order and a few malformed lines.
 //
-// It commits what is allowed, prints one line per decision that is not
-// Allow (and per line it could not judge), and ends with a summary: counts
-// by action, the findings seen most, and the report duties raised.
+// It judges them with the whole KR pack (limits, KYC policy and the built-in
+// AML typologies), commits what is allowed, prints one line per decision
+// that is not Allow (and per line it could not judge), and ends with a
+// summary: counts by action, the findings seen most, and the report duties
+// raised.
 //
 //	go run ./examples/quickstart
 package main
@@ -91,16 +93,13 @@ func run(ctx context.Context, in io.Reader, out io.Writer) error {
 		for _, r := range d.Reports {
 			reports[r.Key] = r
 		}
-		switch {
-		case d.Allowed():
+		// Allow: the money moves, so the reservation is committed. Review:
+		// the transaction waits for a person and its reservation stays
+		// pending, still counting toward every limit. StepUp and Block
+		// reserve nothing.
+		if d.Allowed() {
 			if err := d.Commit(ctx); err != nil {
 				return fmt.Errorf("commit %s: %w", tx.ID, err)
-			}
-		case d.Reserved:
-			// A real host would hold a Review for a person; here it is
-			// declined, which gives its room back.
-			if err := d.Void(ctx); err != nil {
-				return fmt.Errorf("void %s: %w", tx.ID, err)
 			}
 		}
 		if d.Action != rule.Allow {

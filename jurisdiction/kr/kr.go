@@ -1,17 +1,20 @@
 // Package kr is the built-in jurisdiction pack for the Republic of Korea:
 // carrier-billing and prepaid limits, the prohibition of carrier-billing
-// cash-outs (휴대폰 소액결제 현금화), CDD thresholds and the currency
-// transaction report (CTR) threshold, each with its citation and effective
-// dates. Figures come from the project's regulation research
+// cash-outs (휴대폰 소액결제 현금화) and the currency transaction report
+// (CTR) threshold in its limit table; CDD thresholds and EDD triggers in its
+// KYC policy (kyc.KRPolicy); and the built-in AML typologies — each figure
+// with its citation and effective dates. Figures come from the project's regulation research
 // (shared/regulation.md); the confidence of each is in its citation.
 //
-// Package kr imports only jurisdiction, limits, payment and rule.
+// Package kr imports only jurisdiction and the packages below it.
 package kr
 
 import (
 	"time"
 
+	"github.com/comply-go/comply/aml"
 	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/kyc"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
@@ -38,6 +41,7 @@ func date(y, m, d int) payment.Date { return payment.Date{Year: y, Month: time.M
 // Pack returns a new copy of the KR pack. Callers may change their copy,
 // e.g. to layer stricter internal limits, without affecting others.
 func Pack() *jurisdiction.Pack {
+	policy := kyc.KRPolicy()
 	return &jurisdiction.Pack{
 		Code:     "KR",
 		Name:     "Republic of Korea",
@@ -50,7 +54,27 @@ func Pack() *jurisdiction.Pack {
 			{Law: lawFTRA, URL: "https://www.law.go.kr/법령/특정금융거래정보의보고및이용등에관한법률"},
 		},
 		Limits: Limits(),
+		// Customer due diligence (CDD one-off thresholds: 특금법 제5조의2,
+		// 시행령 제10조의3) and EDD triggers live in the KYC policy.
+		KYC:   &policy,
+		Rules: Rules(),
 	}
+}
+
+// Rules returns the AML monitoring rules of the KR pack: the built-in
+// typologies of package aml, less those the limit table already enforces
+// (the carrier-billing cash-out prohibition is the row
+// kr.carrier_billing.cashout_ban), so that a decision names each reason once.
+func Rules() []aml.Rule {
+	var out []aml.Rule
+	for _, r := range aml.Builtin() {
+		switch r.ID {
+		case "kr.aml.carrier_billing.cash_out":
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // Limits returns the KR limit table rows.
@@ -126,52 +150,6 @@ func Limits() []limits.Limit {
 				Confidence: "primary",
 				Note:       "figure primary; in force since 2008-07 per etnews 2008-06-26 (secondary), so the row has no start date",
 			},
-		},
-		limits.Limit{
-			ID:          "kr.aml.cdd.one_off_krw",
-			Description: "customer due diligence for a one-off transaction",
-			Kind:        limits.PerTransaction,
-			Tiers:       []payment.Tier{payment.TierUnverified, payment.TierBasic},
-			MaxAmount:   krw("15000000"),
-			Exclusive:   true,
-			Group:       "kr.aml.cdd.one_off",
-			Citation: rule.Citation{
-				Law: lawFTRA, Article: "제5조의2①1; 시행령 제10조의3①3나 (개정 2019.2.26)",
-				Confidence: "primary",
-				Note:       "1,500만원 in the decree text in force on 2019-07-01; when that figure started is unverified, so the row starts on the first day it is known in force",
-			},
-			From: date(2019, 7, 1), Until: date(2021, 3, 24),
-		},
-		limits.Limit{
-			ID:          "kr.aml.cdd.one_off_krw",
-			Description: "customer due diligence for a one-off transaction",
-			Kind:        limits.PerTransaction,
-			Tiers:       []payment.Tier{payment.TierUnverified, payment.TierBasic},
-			MaxAmount:   krw("10000000"),
-			Exclusive:   true,
-			Group:       "kr.aml.cdd.one_off",
-			Citation: rule.Citation{
-				Law: lawFTRA, Article: "제5조의2①1; 시행령 제10조의3①3나; 부칙 <제31554호>",
-				Confidence: "primary",
-				Note:       "10,000,000 KRW or more (이상) needs CDD",
-			},
-			From: date(2021, 3, 25),
-		},
-		limits.Limit{
-			ID:          "kr.aml.cdd.vasp_one_off",
-			Description: "customer due diligence for a one-off virtual-asset transaction",
-			Kind:        limits.PerTransaction,
-			Channels:    []payment.Channel{payment.Crypto},
-			Tiers:       []payment.Tier{payment.TierUnverified, payment.TierBasic},
-			MaxAmount:   krw("1000000"),
-			Exclusive:   true,
-			Group:       "kr.aml.cdd.vasp_one_off",
-			Citation: rule.Citation{
-				Law: lawFTRADec, Article: "제10조의3①1의2",
-				Confidence: "primary",
-				Note:       "1,000,000 KRW or more (이상) equivalent of virtual assets needs CDD",
-			},
-			From: date(2021, 3, 25),
 		},
 	)
 	for _, dir := range []struct {
