@@ -441,7 +441,7 @@ func (ix *Index) screen(q *Query, o *options) []Match {
 	byEntity := map[int32]best{}
 	for _, n := range cands {
 		rec := &ix.names[n]
-		ns := nameScore(ix.align(qs, total, rec, nil))
+		ns := ix.capScore(rec, nameScore(ix.align(qs, total, rec, nil)))
 		e := rec.entity
 		if b, ok := byEntity[e]; ok && (b.score > ns || (b.score == ns && b.name < n)) {
 			continue
@@ -496,7 +496,7 @@ func (ix *Index) screen(q *Query, o *options) []Match {
 		m.Explanation.Tokens = toks
 		m.Explanation.QueryCoverage = round3(qc)
 		m.Explanation.CandidateCoverage = round3(cc)
-		m.Explanation.NameScore = round3(nameScore(qc, cc))
+		m.Explanation.NameScore = round3(ix.capScore(&ix.names[res[i].name], nameScore(qc, cc)))
 		m.Programs = slices.Clone(m.Programs)
 		out[i] = m
 	}
@@ -624,6 +624,37 @@ func (ix *Index) creditSplit(sp split, i int, sc *scratch) {
 		}
 	}
 }
+
+// capScore caps the name score of a listed name that is a single common
+// token ("Hassan", an alias of several listed persons): such a name alone
+// is at most a possible match; a confirming date of birth can still make it
+// confirmed.
+func (ix *Index) capScore(rec *nameRec, ns float64) float64 {
+	if ns <= singleTokenCap {
+		return ns
+	}
+	informative := -1
+	for _, v := range rec.toks {
+		if ix.vocab[v].class != classNormal {
+			continue
+		}
+		if informative >= 0 {
+			return ns // two or more
+		}
+		informative = int(v)
+	}
+	if informative >= 0 && len(ix.vocab[informative].names) >= commonTokenNames {
+		return singleTokenCap
+	}
+	return ns
+}
+
+// A token in at least commonTokenNames names is common; a listed name of
+// one common token scores at most singleTokenCap.
+const (
+	commonTokenNames = 10
+	singleTokenCap   = 0.9
+)
 
 // queryExponent weighs the query's coverage against the listed name's in
 // the name score: a query that is a subset of a listed name (a missing

@@ -281,3 +281,16 @@ func FuzzScreenName(f *testing.F) {
 		}
 	})
 }
+
+// A listed alias that is one common given name is at most a possible match.
+func TestSingleCommonToken(t *testing.T) {
+	ms := screenFull(t, screening.Query{Name: "Hassan"}, nil)
+	for _, m := range ms {
+		if m.Decision == screening.DecisionConfirmed {
+			t.Errorf("Hassan: confirmed match %s:%s %q %.3f", m.List, m.EntityID, m.MatchedName, m.Score)
+		}
+	}
+	if len(ms) == 0 {
+		t.Error("Hassan: no possible match; the lists have the alias")
+	}
+}
