@@ -234,7 +234,11 @@ func Compile(rules []Rule, opts *Options) (*Program, error) {
 		}
 		for _, prev := range p.rules {
 			if prev.r.ID == r.ID && overlaps(&prev.r, &r) {
-				c.addErr(r.Pos, CodeDuplicateID, nil, "duplicate rule id %q (also at %s) with overlapping effective dates", r.ID, prev.r.Pos)
+				where := ""
+				if prev.r.Pos.IsValid() {
+					where = " (also at " + prev.r.Pos.String() + ")"
+				}
+				c.addErr(r.Pos, CodeDuplicateID, nil, "duplicate rule id %q%s with overlapping effective dates", r.ID, where)
 			}
 		}
 		cr := &compiledRule{r: r}
