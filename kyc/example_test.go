@@ -6,6 +6,7 @@ import (
 
 	"github.com/comply-go/comply/kyc"
 	"github.com/comply-go/comply/payment"
+	"github.com/comply-go/comply/rule"
 )
 
 // A basic-tier customer cashing out 10,000,000 KRW reaches the Korean
@@ -39,4 +40,16 @@ func ExampleChecker_Check() {
 	// Output:
 	// kr.aml.cdd.one_off_krw step_up [tier:full verification:real_name]
 	// 특정금융거래정보의 보고 및 이용 등에 관한 법률 제5조의2제1항제1호; 시행령 제10조의3제1항제3호나목; 시행령 부칙 <제31554호>
+}
+
+// CompilePolicy reports every invalid field at once, with a stable code.
+func ExampleCompilePolicy_errors() {
+	p := kyc.KRPolicy()
+	p.CDD[1].Amount = p.CDD[1].Amount.Neg()
+	p.CDD[2].Citation = rule.Citation{}
+	_, err := kyc.CompilePolicy(p)
+	fmt.Println(err)
+	// Output:
+	// ERROR: kyc_policy_error: cdd[1].amount: negative threshold -10000000
+	// ERROR: kyc_policy_error: cdd[2].citation: a citation naming the law is required
 }
