@@ -238,7 +238,7 @@ func Compile(rules []Rule, opts *Options) (*Program, error) {
 				if prev.r.Pos.IsValid() {
 					where = " (also at " + prev.r.Pos.String() + ")"
 				}
-				c.addErr(r.Pos, CodeDuplicateID, nil, "duplicate rule id %q%s with overlapping effective dates", r.ID, where)
+				c.addErr(r.Pos, CodeDuplicateID, r.exprSrc, "duplicate rule id %q%s with overlapping effective dates", r.ID, where)
 			}
 		}
 		cr := &compiledRule{r: r}
@@ -287,7 +287,7 @@ func (c *compiler) addErr(pos rule.Pos, code rule.Code, m *srcMap, format string
 func (c *compiler) checkRule(r *Rule) bool {
 	ok := true
 	bad := func(format string, args ...any) {
-		c.addErr(r.Pos, CodeSchema, nil, format, args...)
+		c.addErr(r.Pos, CodeSchema, r.exprSrc, format, args...)
 		ok = false
 	}
 	if !validID(string(r.ID)) {
