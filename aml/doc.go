@@ -40,7 +40,8 @@
 // with has(), e.g. has(device.first_seen).
 //
 // params.<name> and lists.<name>: constants from [Options.Params] and
-// [Options.Lists] over [DefaultParams] and [DefaultLists].
+// [Options.Lists] over [DefaultParams] and [DefaultLists]. Host functions
+// declared in [Options.Functions] are callable by name.
 //
 // # Money is exact
 //

@@ -27,8 +27,8 @@ const (
 	// CodeCost marks a rule whose estimated worst-case cost exceeds the
 	// bound ([Options.MaxCost]).
 	CodeCost rule.Code = "aml_cost_error"
-	// CodeOptions marks invalid [Options]: a parameter or list of an
-	// unsupported type or name.
+	// CodeOptions marks invalid [Options]: a parameter, list or function
+	// of an unsupported type or name.
 	CodeOptions rule.Code = "aml_options_error"
 )
 

@@ -47,6 +47,8 @@ type Options struct {
 	// e.g. `counterparty.country in lists.fatf_call_for_action`. They are
 	// merged over [DefaultLists]. Default: DefaultLists().
 	Lists map[string][]string
+	// Functions are host functions that rules can call. Default: none.
+	Functions []Function
 }
 
 // Input is what one evaluation sees.
@@ -208,11 +210,23 @@ func Compile(rules []Rule, opts *Options) (*Program, error) {
 		envOpts = append(envOpts, cel.Constant("lists."+name, cel.ListType(cel.StringType),
 			types.NewStringList(types.DefaultTypeAdapter, slices.Clone(lists[name]))))
 	}
+	for i := range o.Functions {
+		opt, err := o.Functions[i].envOption()
+		if err != nil {
+			c.errs.Add(rule.Pos{}, CodeOptions, "%v", err)
+			continue
+		}
+		envOpts = append(envOpts, opt)
+	}
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}
 	env, err := cel.NewEnv(envOpts...)
 	if err != nil {
+		if len(o.Functions) > 0 { // most likely a clash with a built-in function
+			c.errs.Add(rule.Pos{}, CodeOptions, "building the CEL environment: %v", err)
+			return nil, c.errs
+		}
 		return nil, fmt.Errorf("aml: building the CEL environment: %w", err)
 	}
 	c.env = env
