@@ -39,8 +39,6 @@ func (a i128) sub(b i128) i128 {
 	return i128{hi: a.hi - b.hi - int64(br), lo: lo}
 }
 
-func (a i128) addInt64(v int64) i128 { return a.add(fromInt64(v)) }
-
 func (a i128) cmp(b i128) int {
 	switch {
 	case a.hi < b.hi:

@@ -15,6 +15,10 @@ import (
 // noCut is the horizon of a subject that has never been pruned.
 const noCut = math.MinInt64
 
+// idMapMin is the number of entries from which a subject indexes its
+// transaction ids in a map; below it, a scan is as fast and much smaller.
+const idMapMin = 16
+
 // maxScale is the largest number of fractional digits an amount may have.
 const maxScale = 18
 
@@ -69,9 +73,9 @@ type subject struct {
 	newest   int64
 	cut      int64            // entries dated before cut may have been pruned
 	entries  []entry          // sorted by time, then arrival
-	ids      map[string]int64 // transaction id → entry time
+	ids      map[string]int64 // transaction id → entry time; nil while entries are few
 	classes  []classTotal     // one per class seen
-	cals     []*calendar      // every calendar asked for
+	cals     []calendar       // every calendar asked for
 }
 
 func newSubject() *subject { return &subject{cut: noCut, newest: math.MinInt64} }
@@ -268,31 +272,31 @@ func (s *subject) classTotal(class uint8) *classTotal {
 }
 
 // calendar returns the subject's calendar for w, creating it from the
-// retained entries if needed. Locations are matched by pointer, then by name
+// retained entries if needed. The pointer is valid until the next call. Locations are matched by pointer, then by name
 // and current offset, so that reloading a zone does not start a new one.
 func (s *subject) calendar(w *store.Window, t int64) *calendar {
 	loc := w.Location
 	if loc == nil {
 		loc = time.UTC
 	}
-	for _, c := range s.cals {
-		if c.kind == w.Kind && c.loc == loc {
+	for i := range s.cals {
+		if c := &s.cals[i]; c.kind == w.Kind && c.loc == loc {
 			return c
 		}
 	}
 	name := loc.String()
-	for _, c := range s.cals {
-		if c.kind == w.Kind && c.name == name && sameOffset(c.loc, loc, t) {
+	for i := range s.cals {
+		if c := &s.cals[i]; c.kind == w.Kind && c.name == name && sameOffset(c.loc, loc, t) {
 			return c
 		}
 	}
-	c := &calendar{kind: w.Kind, loc: loc, name: name, since: s.cut}
+	s.cals = append(s.cals, calendar{kind: w.Kind, loc: loc, name: name, since: s.cut})
+	c := &s.cals[len(s.cals)-1]
 	for i := range s.entries {
 		if e := &s.entries[i]; e.state != store.Voided {
 			c.add(c.key(e.t), e.class, e.amt, 1)
 		}
 	}
-	s.cals = append(s.cals, c)
 	return c
 }
 
@@ -361,10 +365,15 @@ func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64)
 	if !s.started {
 		s.started, s.currency = true, req.Currency
 	}
-	if s.ids == nil {
-		s.ids = make(map[string]int64)
+	if s.ids != nil {
+		s.ids[req.TxID] = t
+	} else if len(s.entries) >= idMapMin {
+		s.ids = make(map[string]int64, 2*idMapMin)
+		for j := range s.entries {
+			s.ids[s.entries[j].id] = s.entries[j].t
+		}
+		s.ids[req.TxID] = t
 	}
-	s.ids[req.TxID] = t
 	i := len(s.entries)
 	if i > 0 && s.entries[i-1].t > t {
 		i = lowerBound(s.entries, t+1)
@@ -372,7 +381,8 @@ func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64)
 	s.entries = slices.Insert(s.entries, i, entry{
 		t: t, amt: amt, id: req.TxID, cp: req.Counterparty, class: req.Class, state: store.Pending,
 	})
-	for _, c := range s.cals {
+	for j := range s.cals {
+		c := &s.cals[j]
 		c.add(c.key(t), req.Class, amt, 1)
 	}
 	ct := s.classTotal(req.Class)
@@ -392,14 +402,17 @@ func (s *subject) prune(retention int64) {
 		return
 	}
 	n := lowerBound(s.entries, horizon)
-	for i := range n {
-		delete(s.ids, s.entries[i].id)
+	if s.ids != nil {
+		for i := range n {
+			delete(s.ids, s.entries[i].id)
+		}
 	}
 	m := copy(s.entries, s.entries[n:])
 	clear(s.entries[m:])
 	s.entries = s.entries[:m]
 	s.cut = horizon
-	for _, c := range s.cals {
+	for j := range s.cals {
+		c := &s.cals[j]
 		k := 0
 		for k < len(c.buckets) {
 			if _, end := c.bounds(c.buckets[k].key); end > horizon {
@@ -424,7 +437,8 @@ func (s *subject) void(e *entry) {
 	ct := s.classTotal(e.class)
 	ct.pend = ct.pend.sub(e.amt)
 	ct.pendN--
-	for _, c := range s.cals {
+	for j := range s.cals {
+		c := &s.cals[j]
 		c.add(c.key(e.t), e.class, i128{}.sub(e.amt), -1)
 	}
 	e.state = store.Voided
@@ -432,6 +446,14 @@ func (s *subject) void(e *entry) {
 
 // lookup returns the index of the entry with transaction id id, or -1.
 func (s *subject) lookup(id string) int {
+	if s.ids == nil {
+		for i := range s.entries {
+			if s.entries[i].id == id {
+				return i
+			}
+		}
+		return -1
+	}
 	t, ok := s.ids[id]
 	if !ok {
 		return -1
@@ -544,7 +566,8 @@ func (s *subject) rescale(to int32, amount decimal.Decimal) error {
 				return unrepresentable(amount)
 			}
 		}
-		for _, c := range s.cals {
+		for j := range s.cals {
+			c := &s.cals[j]
 			for i := range c.buckets {
 				if !mul(&c.buckets[i].sum, 126) {
 					return unrepresentable(amount)
