@@ -20,7 +20,9 @@
 //   - Day and Month windows hold the entries whose local date (in the
 //     Window's Location, nil meaning UTC) falls in the period containing t.
 //     Their totals are kept per subject, calendar, period and class, so the
-//     check is O(1) and stays exact after old entries are pruned.
+//     check is O(1) and stays exact after old entries are pruned. A
+//     Location is recognized by pointer or else by name and offset, so a
+//     reloaded zone shares the totals of the first one.
 //   - A Balance is the sum of the credit entries (pending or committed,
 //     classes in Classes) minus the committed debit entries (classes in
 //     Debits), over all time, kept as running per-class totals that pruning
@@ -31,8 +33,8 @@
 //     when an amount with more fractional digits arrives) and summed in
 //     128 bits, so there is no rounding and no allocation on the hot path.
 //     An amount that cannot be represented (more than 18 fractional digits,
-//     or more than 2^63−1 units at the subject's scale) is an invalid
-//     request, never rounded.
+//     or 2^100 units or more at the subject's scale, about 1.2e30) is an
+//     invalid request, never rounded.
 //
 // # Limits and thresholds
 //
@@ -61,6 +63,10 @@
 // days every reservation near the newest one can be checked. Commit and
 // Void of a pruned entry return [store.ErrNotFound]; settle pending entries
 // within the retention. A retry must carry the original transaction's time.
+// The horizon follows event times only (the store reads no clock), so a
+// reservation dated far in the future moves its subject's horizon with it:
+// hosts should refuse event times far from their own clock before they
+// reach the store.
 //
 // # Aggregates
 //
@@ -71,9 +77,17 @@
 //
 // # Memory
 //
-// A subject costs a few hundred bytes plus about 100 bytes per retained
-// entry (see BenchmarkMemoryPerCustomer). Subjects are never dropped, since
-// a balance is an all-time total.
+// A customer with one entry costs about 550 bytes, and each retained entry
+// about 175 bytes more, counting its transaction id and its share of the
+// per-day totals (BenchmarkMemoryPerCustomer). Subjects are never dropped,
+// since a balance is an all-time total.
+//
+// # Performance
+//
+// Reserve takes a shard's read lock and the subject's mutex, and allocates
+// nothing on the admitted path beyond the amortized growth of the
+// subject's entries. Calendar and balance checks are O(1); a rolling check
+// is linear in the entries within W of the new one.
 package memstore
 
 import (
@@ -111,7 +125,8 @@ type Options struct {
 // Store is an in-memory [store.Backend]. It also implements
 // [store.Pinger] and [io.Closer]. A Store is safe for concurrent use by
 // multiple goroutines; every call on one subject is atomic with respect to
-// every other call on that subject.
+// every other call on that subject. Make one with [New]: the zero Store is
+// closed.
 type Store struct {
 	retention int64
 	seed      maphash.Seed

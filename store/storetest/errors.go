@@ -19,6 +19,7 @@ func checkAggregates(t *testing.T, what string, got, want []store.Aggregate) {
 }
 
 func testCurrencyMismatch(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{amountCap("day", dayIn(nil), bit(classPay), "1000")}
 	q := store.Query{Window: dayIn(nil), Classes: bit(classPay)}
@@ -34,6 +35,7 @@ func testCurrencyMismatch(t *testing.T, s *suite) {
 }
 
 func testInvalidRequests(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	q := store.Query{Window: rolling(time.Hour), Classes: bit(classPay)}
 	expect(t, b, request(sub, "base", t0, "100"), store.Reserved)
@@ -82,6 +84,7 @@ func testInvalidRequests(t *testing.T, s *suite) {
 }
 
 func testAggregate(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	add := func(id string, class uint8, at time.Time, amount, cp string) {
 		t.Helper()
@@ -142,6 +145,7 @@ func testAggregate(t *testing.T, s *suite) {
 }
 
 func testAggregateFractional(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	expect(t, b, request(sub, "a", t0, "1.5"), store.Reserved)
 	expect(t, b, request(sub, "b", t0.Add(time.Second), "2.25"), store.Reserved)
@@ -152,6 +156,7 @@ func testAggregateFractional(t *testing.T, s *suite) {
 }
 
 func testAggregateUnknown(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	got := aggregate(t, b, sub+"/unknown", t0, "x",
 		store.Query{Window: rolling(time.Hour), Classes: bit(classPay)},
@@ -161,6 +166,7 @@ func testAggregateUnknown(t *testing.T, s *suite) {
 }
 
 func testContextCanceled(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	q := store.Query{Window: dayIn(nil), Classes: bit(classPay)}
 	expect(t, b, request(sub, "a", t0, "100"), store.Reserved)
@@ -192,6 +198,7 @@ func testContextCanceled(t *testing.T, s *suite) {
 }
 
 func testClose(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	c, ok := b.(io.Closer)
 	if !ok {

@@ -43,8 +43,8 @@ const (
 
 const currency = "KRW"
 
-// t0 is the suite's reference time: Tuesday 2026-03-10 12:00 UTC.
-var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+// refTime is the suite's reference time: Tuesday 2026-03-10 12:00 UTC.
+func refTime() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) }
 
 // Run runs the conformance suite against backends made by newBackend,
 // which is called once per subtest and may use t.Cleanup to release them.
@@ -154,14 +154,16 @@ func expect(t *testing.T, b store.Backend, r *store.Request, want store.Status) 
 	return res
 }
 
-var resultOpts = []cmp.Option{
-	cmpopts.EquateEmpty(),
-	cmpopts.SortSlices(func(a, b store.Usage) bool { return a.Cap < b.Cap }),
+func resultOpts() []cmp.Option {
+	return []cmp.Option{
+		cmpopts.EquateEmpty(),
+		cmpopts.SortSlices(func(a, b store.Usage) bool { return a.Cap < b.Cap }),
+	}
 }
 
 func checkResult(t *testing.T, got, want store.Result) {
 	t.Helper()
-	if diff := cmp.Diff(want, got, resultOpts...); diff != "" {
+	if diff := cmp.Diff(want, got, resultOpts()...); diff != "" {
 		t.Errorf("Reserve() result mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -204,6 +206,7 @@ func checkErr(t *testing.T, what string, err, want error) {
 // ---------------------------------------------------------------------------
 
 func testReserveBasic(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{amountCap("day", dayIn(nil), bit(classPay), "1000")}
 	res := expect(t, b, request(sub, "a", t0, "300", caps...), store.Reserved)
@@ -223,6 +226,7 @@ func testReserveBasic(t *testing.T, s *suite) {
 }
 
 func testDuplicateChangesNothing(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{amountCap("day", dayIn(nil), bit(classPay), "1000")}
 	expect(t, b, request(sub, "a", t0, "300", caps...), store.Reserved)
@@ -240,6 +244,7 @@ func testDuplicateChangesNothing(t *testing.T, s *suite) {
 }
 
 func testOtherClasses(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{
 		amountCap("pay-only", dayIn(nil), bit(classPay), "100"),
@@ -280,6 +285,7 @@ func runConcurrently(workers, n int, fn func(i int)) {
 }
 
 func testConcurrentEqualAmounts(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	const (
 		n      = 3200
@@ -316,6 +322,7 @@ func testConcurrentEqualAmounts(t *testing.T, s *suite) {
 }
 
 func testConcurrentVariedAmounts(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	const (
 		n     = 10_000
@@ -368,6 +375,7 @@ func testConcurrentVariedAmounts(t *testing.T, s *suite) {
 }
 
 func testConcurrentRetries(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{amountCap("day", dayIn(nil), bit(classPay), "1000")}
 	const n = 64
@@ -397,6 +405,7 @@ func testConcurrentRetries(t *testing.T, s *suite) {
 }
 
 func testCommitVoidRace(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	const n = 32
 	for i := range n {
@@ -436,6 +445,7 @@ func testCommitVoidRace(t *testing.T, s *suite) {
 // Settlement.
 
 func testVoidGivesRoomBack(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{
 		amountCap("rolling", rolling(24*time.Hour), bit(classPay), "1000"),
@@ -462,6 +472,7 @@ func testVoidGivesRoomBack(t *testing.T, s *suite) {
 }
 
 func testCommitKeepsRoom(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{amountCap("day", dayIn(nil), bit(classPay), "1000")}
 	expect(t, b, request(sub, "a", t0, "600", caps...), store.Reserved)
@@ -476,6 +487,7 @@ func testCommitKeepsRoom(t *testing.T, s *suite) {
 }
 
 func testSettlementErrors(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	ctx := context.Background()
 	expect(t, b, request(sub, "c", t0, "100"), store.Reserved)

@@ -24,6 +24,7 @@ func loadLocation(t *testing.T, name string) *time.Location {
 // already admitted is checked against every window that contains it, and
 // only against those: exact, not merely conservative.
 func testOutOfOrderTargeted(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{amountCap("24h", rolling(24*time.Hour), bit(classPay), "1000")}
 	expect(t, b, request(sub, "later", t0.Add(10*time.Hour), "600", caps...), store.Reserved)
@@ -69,6 +70,7 @@ func windowTotal(es []admitted, end time.Time, w time.Duration) (sum, n int64) {
 }
 
 func testOutOfOrderConcurrent(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	const (
 		n     = 400
@@ -145,6 +147,7 @@ func testOutOfOrderConcurrent(t *testing.T, s *suite) {
 }
 
 func testRollingBoundary(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	const w = 24 * time.Hour
 	caps := []store.Cap{countCap("one-per-24h", rolling(w), bit(classPay), 1)}
@@ -213,6 +216,7 @@ func testDaySeoul(t *testing.T, s *suite) {
 }
 
 func testExclusive(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	incl := []store.Cap{amountCap("incl", dayIn(nil), bit(classPay), "1000")}
 	expect(t, b, request(sub, "a", t0, "600", incl...), store.Reserved)
@@ -232,6 +236,7 @@ func testExclusive(t *testing.T, s *suite) {
 }
 
 func testFractional(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{amountCap("day", dayIn(nil), bit(classPay), "100.50")}
 	expect(t, b, request(sub, "a", t0, "60", caps...), store.Reserved)
@@ -251,6 +256,7 @@ func testFractional(t *testing.T, s *suite) {
 }
 
 func testCountLimits(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{countCap("three", monthIn(nil), bit(classPay), 3)}
 	for i := range 3 {
@@ -279,6 +285,7 @@ func testCountLimits(t *testing.T, s *suite) {
 }
 
 func testBalance(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	ctx := t.Context()
 	balance := store.Window{Kind: store.Balance}
@@ -352,6 +359,7 @@ func testBalance(t *testing.T, s *suite) {
 }
 
 func testObserve(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	atLeast := amountCap("at-least-1000", dayIn(nil), bit(classPay), "1000")
 	atLeast.Observe = true
@@ -393,6 +401,7 @@ func testObserve(t *testing.T, s *suite) {
 }
 
 func testRefusedRecordsNothing(t *testing.T, s *suite) {
+	t0 := refTime()
 	b, sub := s.backend(t)
 	caps := []store.Cap{amountCap("day", dayIn(nil), bit(classPay), "1000")}
 	q := store.Query{Window: dayIn(nil), Classes: bit(classPay)}
