@@ -2,6 +2,7 @@ package screening
 
 import (
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -66,6 +67,11 @@ var countryAliases = map[string]string{
 	"us":                                                   "US",
 	"uk":                                                   "GB",
 }
+
+// countryNames returns the table of countryTable, built once on first use
+// and never changed after (like a package-level regexp.MustCompile): CLDR
+// lookups for every region take milliseconds, too slow to repeat per load.
+var countryNames = sync.OnceValue(countryTable)
 
 // countryTable maps country names to ISO codes: CLDR's English region
 // names (golang.org/x/text/language/display) plus countryAliases. It also

@@ -1,6 +1,7 @@
 package screening_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -229,4 +230,30 @@ func TestLoadFS(t *testing.T) {
 	if _, err := screening.Load(fstest.MapFS{}, "."); !errors.Is(err, screening.ErrMalformed) {
 		t.Errorf("Load(empty) error = %v", err)
 	}
+}
+
+// FuzzLoad feeds arbitrary bytes to every loader: they never panic, and
+// when they fail they return no entities and a *LoadError.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(goodSDN))
+	f.Add([]byte("<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><REFERENCE_NUMBER>X</REFERENCE_NUMBER><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"))
+	f.Add([]byte(`{"RECORD_ID":"a","NAMES":[{"NAME_FULL":"A B"}],"DATES":[{"DATE_OF_BIRTH":"1970"}]}`))
+	f.Add([]byte(`[{"RECORD_ID":"a","NAME_FULL":"A"}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		check := func(name string, es []screening.Entity, err error) {
+			if err == nil {
+				return
+			}
+			var le *screening.LoadError
+			if es != nil || !errors.As(err, &le) {
+				t.Fatalf("%s: %d entities, error %v", name, len(es), err)
+			}
+		}
+		es, err := screening.LoadOFAC(bytes.NewReader(b), bytes.NewReader(b), bytes.NewReader(b))
+		check("LoadOFAC", es, err)
+		es, err = screening.LoadUN(bytes.NewReader(b))
+		check("LoadUN", es, err)
+		es, err = screening.LoadSenzing(bytes.NewReader(b), "l")
+		check("LoadSenzing", es, err)
+	})
 }

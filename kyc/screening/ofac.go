@@ -29,7 +29,7 @@ func LoadOFAC(sdn, alt, add io.Reader) ([]Entity, error) {
 	if sdn == nil {
 		return nil, loadErr("sdn.csv", 0, "no sdn.csv reader")
 	}
-	countries := countryTable()
+	countries := countryNames()
 	var out []Entity
 	byNum := map[string]int{}
 	err := readCSV("sdn.csv", sdn, 12, func(line int, f []string) error {
@@ -114,7 +114,6 @@ func readCSV(file string, r io.Reader, n int, fn func(line int, f []string) erro
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			if len(rec) == 1 && strings.Trim(rec[0], "\x1a \r\n") == "" {
 				continue
@@ -123,8 +122,9 @@ func readCSV(file string, r io.Reader, n int, fn func(line int, f []string) erro
 			if errors.As(err, &pe) {
 				return &LoadError{File: file, Line: pe.Line, Err: pe.Err}
 			}
-			return &LoadError{File: file, Line: line, Err: err}
+			return &LoadError{File: file, Err: err}
 		}
+		line, _ := cr.FieldPos(0)
 		if err := fn(line, rec); err != nil {
 			return &LoadError{File: file, Line: line, Err: err}
 		}

@@ -218,8 +218,8 @@ type Match struct {
 }
 
 // Options are the thresholds and allow-list of screening. A nil *Options
-// means the defaults. Options are copied by [NewScreener] and
-// [Index.Screen]; later changes do not affect them.
+// means the defaults. [NewScreener] copies them, so later changes do not
+// affect the Screener; [Index.Screen] reads them during the call only.
 type Options struct {
 	// ReviewThreshold is the score from which a match is possible and
 	// reported. Default: 0.80.
@@ -250,7 +250,10 @@ type options struct {
 	max           int
 }
 
-func compileOptions(o *Options) (options, error) {
+// compileOptions validates o. With keep set it copies the allow-list, for
+// a Screener that outlives the caller's map; Index.Screen only reads it
+// during the call.
+func compileOptions(o *Options, keep bool) (options, error) {
 	out := options{review: DefaultReviewThreshold, block: DefaultBlockThreshold, max: defaultMaxMatches}
 	if o == nil {
 		return out, nil
@@ -272,7 +275,9 @@ func compileOptions(o *Options) (options, error) {
 	case out.max < 0:
 		return out, fmt.Errorf("%w: negative MaxMatches %d", ErrOptions, out.max)
 	}
-	if len(o.AllowList) > 0 {
+	if len(o.AllowList) > 0 && !keep {
+		out.allow = o.AllowList
+	} else if len(o.AllowList) > 0 {
 		out.allow = make(map[string]bool, len(o.AllowList))
 		for k, v := range o.AllowList {
 			if v {
@@ -288,7 +293,7 @@ func compileOptions(o *Options) (options, error) {
 // most opts.MaxMatches. It returns an error wrapping [ErrOptions] only for
 // invalid options. Screen never panics on any input.
 func (ix *Index) Screen(q Query, opts *Options) ([]Match, error) {
-	o, err := compileOptions(opts)
+	o, err := compileOptions(opts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +312,7 @@ type Screener struct {
 // matches nothing until [Screener.Swap]) with opts (nil means defaults).
 // It returns an error wrapping [ErrOptions] for invalid options.
 func NewScreener(ix *Index, opts *Options) (*Screener, error) {
-	o, err := compileOptions(opts)
+	o, err := compileOptions(opts, true)
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func LoadSenzing(r io.Reader, list string) ([]Entity, error) {
 	if err != nil {
 		return nil, &LoadError{File: file, Err: err}
 	}
-	countries := countryTable()
+	countries := countryNames()
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '[' {
 		return loadSenzingArray(data, list, countries)

@@ -64,7 +64,7 @@ func LoadUN(r io.Reader) ([]Entity, error) {
 	if r == nil {
 		return nil, loadErr(file, 0, "no reader")
 	}
-	countries := countryTable()
+	countries := countryNames()
 	dec := xml.NewDecoder(r)
 	var out []Entity
 	sawRoot := false
