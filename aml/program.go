@@ -334,6 +334,9 @@ func (c *compiler) checkRule(r *Rule) bool {
 // text, which starts at rune offset base of the map's text, to a file
 // position.
 func exprPos(r *Rule, text string, m *srcMap, base, line, col int) (rule.Pos, string) {
+	if line < 1 { // cel-go reports some parser errors at line -1
+		line, col = 1, 0
+	}
 	off := 0
 	for l := 1; l < line; l++ {
 		i := strings.IndexByte(text, '\n')
