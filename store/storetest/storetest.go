@@ -62,6 +62,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) store.Backend) {
 		{"Reserve/CapsOfOtherClassesNotChecked", testOtherClasses},
 		{"Concurrency/EqualAmountsMatchSerial", testConcurrentEqualAmounts},
 		{"Concurrency/VariedAmountsMatchSomeSerialOrder", testConcurrentVariedAmounts},
+		{"Concurrency/ReserveVoidMix", testConcurrentReserveVoid},
 		{"Concurrency/RetriesCountOnce", testConcurrentRetries},
 		{"Concurrency/CommitVoidRace", testCommitVoidRace},
 		{"Settlement/VoidGivesRoomBack", testVoidGivesRoomBack},
@@ -295,11 +296,48 @@ func testConcurrentEqualAmounts(t *testing.T, s *suite) {
 	caps := []store.Cap{amountCap("month", monthIn(nil), bit(classPay), strconv.Itoa(limit))}
 	statuses := make([]store.Status, n)
 	errs := make([]error, n)
+	// Readers check that every snapshot is consistent while writers run.
+	q := store.Query{Window: monthIn(nil), Classes: bit(classPay)}
+	done := make(chan struct{})
+	var readers sync.WaitGroup
+	readerErrs := make([]error, 4)
+	for r := range readerErrs {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				got, err := b.Aggregate(context.Background(), &store.AggregateRequest{Subject: sub, At: t0.Add(600 * time.Minute), Queries: []store.Query{q}})
+				switch {
+				case err != nil:
+					readerErrs[r] = err
+				case len(got) != 1:
+					readerErrs[r] = fmt.Errorf("%d answers for 1 query", len(got))
+				case got[0].Sum.GreaterThan(decimal.NewFromInt(limit)) || !got[0].Sum.Equal(decimal.NewFromInt(got[0].Count*amount)):
+					readerErrs[r] = fmt.Errorf("snapshot sum %v count %d: over the cap or inconsistent", got[0].Sum, got[0].Count)
+				default:
+					continue
+				}
+				return
+			}
+		}()
+	}
 	runConcurrently(64, n, func(i int) {
 		at := t0.Add(time.Duration(i%500) * time.Minute) // out of order, same month
 		res, err := b.Reserve(context.Background(), request(sub, fmt.Sprintf("tx-%d", i), at, strconv.Itoa(amount), caps...))
 		statuses[i], errs[i] = res.Status, err
 	})
+	close(done)
+	readers.Wait()
+	for _, err := range readerErrs {
+		if err != nil {
+			t.Errorf("concurrent Aggregate: %v", err)
+		}
+	}
 	admitted := 0
 	for i := range n {
 		if errs[i] != nil {
@@ -371,6 +409,60 @@ func testConcurrentVariedAmounts(t *testing.T, s *suite) {
 		t.Fatal("nothing refused: the test no longer saturates the cap")
 	}
 	checkSumCount(t, b, sub, t0.Add(1000*time.Minute), store.Query{Window: monthIn(nil), Classes: bit(classPay)},
+		strconv.FormatInt(sum, 10), count)
+}
+
+// testConcurrentReserveVoid voids half of what it admits while other
+// goroutines keep reserving: the live total never exceeds the cap, and the
+// backend's total is exactly what was admitted and not voided.
+func testConcurrentReserveVoid(t *testing.T, s *suite) {
+	t0 := refTime()
+	b, sub := s.backend(t)
+	const (
+		n     = 2000
+		limit = 50_000
+	)
+	caps := []store.Cap{
+		amountCap("day", dayIn(nil), bit(classPay), strconv.Itoa(limit)),
+		amountCap("24h", rolling(24*time.Hour), bit(classPay), strconv.Itoa(limit)),
+	}
+	amount := func(i int) int64 { return int64(i*7919%1000 + 1) }
+	live := make([]bool, n)
+	errs := make([]error, n)
+	runConcurrently(32, n, func(i int) {
+		id := fmt.Sprintf("tx-%d", i)
+		r := request(sub, id, t0.Add(time.Duration(i%300)*time.Second), "1", caps...)
+		r.Amount = decimal.NewFromInt(amount(i))
+		res, err := b.Reserve(context.Background(), r)
+		if err != nil || res.Status != store.Reserved {
+			errs[i] = err
+			return
+		}
+		if i%2 == 0 {
+			errs[i] = b.Void(context.Background(), sub, id)
+			return
+		}
+		live[i] = true
+	})
+	var sum, count int64
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("#%d: %v", i, errs[i])
+		}
+		if live[i] {
+			sum += amount(i)
+			count++
+		}
+	}
+	if sum > limit {
+		t.Fatalf("live sum %d exceeds the cap %d", sum, limit)
+	}
+	if count == 0 {
+		t.Fatal("nothing admitted")
+	}
+	checkSumCount(t, b, sub, t0.Add(time.Hour), store.Query{Window: dayIn(nil), Classes: bit(classPay)},
+		strconv.FormatInt(sum, 10), count)
+	checkSumCount(t, b, sub, t0.Add(time.Hour), store.Query{Window: rolling(24 * time.Hour), Classes: bit(classPay)},
 		strconv.FormatInt(sum, 10), count)
 }
 
