@@ -85,14 +85,23 @@ func BenchmarkReserveParallel(b *testing.B) {
 	caps := benchCaps(false)
 	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	const subjects = 100_000
-	var worker int64
+	names := make([]string, subjects)
+	for i := range names {
+		names[i] = "kr/customer-" + strconv.Itoa(i)
+	}
+	ids := make([]string, b.N)
+	for i := range ids {
+		ids[i] = "tx-" + strconv.Itoa(i)
+	}
+	var next atomic.Int64
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		w := int(atomic.AddInt64(&worker, 1))
 		req := store.Request{Class: 1, Amount: decimal.NewFromInt(1000), Currency: "KRW", Caps: caps}
-		for i := 0; pb.Next(); i++ {
-			req.Subject = "kr/customer-" + strconv.Itoa((i*31+w*7919)%subjects)
-			req.TxID = "w" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
+		for pb.Next() {
+			i := int(next.Add(1) - 1)
+			req.Subject = names[i*7919%subjects]
+			req.TxID = ids[i]
 			req.Time = base.Add(time.Duration(i) * time.Second)
 			if _, err := s.Reserve(context.Background(), &req); err != nil {
 				b.Fatal(err)
