@@ -18,5 +18,9 @@ func newStore(t testing.TB, opts *memstore.Options) *memstore.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Backend { return newStore(t, nil) })
+	storetest.Run(t, func(t *testing.T) store.Backend {
+		s := newStore(t, nil)
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
 }

@@ -15,6 +15,23 @@
 // and spans at most 40 days per subject; a backend must keep at least that
 // much history per subject, measured from the subject's own entries rather
 // than from the wall clock.
+//
+// Where package store's text leaves room, the suite pins down one reading,
+// which every backend must share:
+//
+//   - An observed cap is reached when the total including the new entry is
+//     at least its threshold, or more than it when Exclusive; an enforced
+//     cap refuses above its bound, or at it when Exclusive.
+//   - [store.Usage] of a rolling cap reports the largest amount and the
+//     largest count of the windows the new entry falls in, without it.
+//   - A known TxID is a duplicate whatever the rest of the request says
+//     (time, amount, caps, even currency).
+//   - Every cap of a request is validated, also one that does not count the
+//     request's class.
+//   - Rolling windows are checked at microsecond resolution at least.
+//
+// Only the Sum of a Balance aggregate is checked; its other fields are
+// left to each backend.
 package storetest
 
 import (
@@ -237,6 +254,7 @@ func testDuplicateChangesNothing(t *testing.T, s *suite) {
 		request(sub, "a", t0, "300", caps...),
 		request(sub, "a", t0.Add(time.Hour), "5000", caps...),
 		request(sub, "a", t0, "1"),
+		{Subject: sub, TxID: "a", Time: t0, Class: classOther, Amount: dec("7"), Currency: "USD"},
 	} {
 		res := reserve(t, b, r)
 		checkResult(t, res, store.Result{Status: store.Duplicate, State: store.Pending})
