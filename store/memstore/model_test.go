@@ -130,6 +130,19 @@ func (m *model) reserve(r *store.Request) store.Result {
 // TestAgainstModel runs random reservations, commits and voids, with
 // out-of-order times, against both the store and the brute-force model.
 func TestAgainstModel(t *testing.T) {
+	for seed := range uint64(20) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { runModel(t, seed) })
+	}
+}
+
+// FuzzAgainstModel is TestAgainstModel with fuzzed seeds.
+func FuzzAgainstModel(f *testing.F) {
+	f.Add(uint64(0))
+	f.Add(uint64(1 << 40))
+	f.Fuzz(runModel)
+}
+
+func runModel(t *testing.T, seed uint64) {
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)
@@ -155,71 +168,67 @@ func TestAgainstModel(t *testing.T) {
 	caps[6].Observe = true
 	caps[7].Observe, caps[7].Exclusive = true, true
 
-	for seed := range uint64(20) {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(seed, 7))
-			s := newStore(t, nil)
-			m := &model{}
-			ctx := context.Background()
-			base := time.Date(2026, 1, 28, 0, 0, 0, 0, time.UTC)
-			var ids []string
-			var refused, reached int
-			defer func() {
-				if !t.Failed() && (refused == 0 || reached == 0) {
-					t.Errorf("%d refused and %d with caps reached: the caps are not exercised", refused, reached)
+	rng := rand.New(rand.NewPCG(seed, 7))
+	s := newStore(t, nil)
+	m := &model{}
+	ctx := context.Background()
+	base := time.Date(2026, 1, 28, 0, 0, 0, 0, time.UTC)
+	var ids []string
+	var refused, reached int
+	defer func() {
+		if !t.Failed() && (refused == 0 || reached == 0) {
+			t.Errorf("%d refused and %d with caps reached: the caps are not exercised", refused, reached)
+		}
+	}()
+	for i := range 600 {
+		switch op := rng.IntN(10); {
+		case op < 7 || len(ids) == 0:
+			id := fmt.Sprintf("tx-%d", i)
+			if len(ids) > 0 && rng.IntN(10) == 0 {
+				id = ids[rng.IntN(len(ids))] // retry
+			}
+			r := &store.Request{
+				Subject: "s", TxID: id, Currency: "KRW", Class: uint8(1 + rng.IntN(3)),
+				Time:   base.Add(time.Duration(rng.IntN(10*24*60)) * time.Minute),
+				Amount: decimal.NewFromInt(int64(1 + rng.IntN(1500))), Caps: caps,
+			}
+			got, err := s.Reserve(ctx, r)
+			if err != nil {
+				t.Fatalf("op %d: Reserve: %v", i, err)
+			}
+			want := m.reserve(r)
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("op %d: Reserve(%s class %d %v at %v) mismatch (-model +store):\n%s",
+					i, r.TxID, r.Class, r.Amount, r.Time, diff)
+			}
+			if got.Status == store.Reserved {
+				ids = append(ids, id)
+			}
+			if got.Status == store.Refused {
+				refused++
+			}
+			if len(got.Reached) > 0 {
+				reached++
+			}
+		default:
+			id := ids[rng.IntN(len(ids))]
+			e := m.find(id)
+			var err error
+			if op < 9 {
+				err = s.Commit(ctx, "s", id)
+				if err == nil && e.state == store.Pending {
+					e.state = store.Committed
 				}
-			}()
-			for i := range 600 {
-				switch op := rng.IntN(10); {
-				case op < 7 || len(ids) == 0:
-					id := fmt.Sprintf("tx-%d", i)
-					if len(ids) > 0 && rng.IntN(10) == 0 {
-						id = ids[rng.IntN(len(ids))] // retry
-					}
-					r := &store.Request{
-						Subject: "s", TxID: id, Currency: "KRW", Class: uint8(1 + rng.IntN(3)),
-						Time:   base.Add(time.Duration(rng.IntN(10*24*60)) * time.Minute),
-						Amount: decimal.NewFromInt(int64(1 + rng.IntN(1500))), Caps: caps,
-					}
-					got, err := s.Reserve(ctx, r)
-					if err != nil {
-						t.Fatalf("op %d: Reserve: %v", i, err)
-					}
-					want := m.reserve(r)
-					if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-						t.Fatalf("op %d: Reserve(%s class %d %v at %v) mismatch (-model +store):\n%s",
-							i, r.TxID, r.Class, r.Amount, r.Time, diff)
-					}
-					if got.Status == store.Reserved {
-						ids = append(ids, id)
-					}
-					if got.Status == store.Refused {
-						refused++
-					}
-					if len(got.Reached) > 0 {
-						reached++
-					}
-				default:
-					id := ids[rng.IntN(len(ids))]
-					e := m.find(id)
-					var err error
-					if op < 9 {
-						err = s.Commit(ctx, "s", id)
-						if err == nil && e.state == store.Pending {
-							e.state = store.Committed
-						}
-					} else {
-						err = s.Void(ctx, "s", id)
-						if err == nil && e.state == store.Pending {
-							e.state = store.Voided
-						}
-					}
-					wantErr := e.state == store.Voided && op < 9 || e.state == store.Committed && op == 9
-					if (err != nil) != wantErr {
-						t.Fatalf("op %d: settle %s (state %v, op %d): %v", i, id, e.state, op, err)
-					}
+			} else {
+				err = s.Void(ctx, "s", id)
+				if err == nil && e.state == store.Pending {
+					e.state = store.Voided
 				}
 			}
-		})
+			wantErr := e.state == store.Voided && op < 9 || e.state == store.Committed && op == 9
+			if (err != nil) != wantErr {
+				t.Fatalf("op %d: settle %s (state %v, op %d): %v", i, id, e.state, op, err)
+			}
+		}
 	}
 }
