@@ -27,6 +27,9 @@ var classNames = [...]string{"name", "particle", "generic", "initial", "patronym
 
 func (c tokenClass) String() string { return classNames[c] }
 
+// low reports the classes that weigh little.
+func (c tokenClass) low() bool { return c == classParticle || c == classGeneric || c == classInitial }
+
 // weight multiplies a token's rarity (IDF) by its class.
 func (c tokenClass) weight() float32 {
 	switch c {

@@ -398,6 +398,8 @@ type scratch struct {
 	gen     uint32
 	grams   []uint16 // vocab trigram counts
 	gtouch  []uint32
+	vsim    []float32 // vocab: best similarity to any query token
+	vtouch  []uint32
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -408,6 +410,7 @@ func (ix *Index) getScratch() *scratch {
 		sc.mark = make([]bool, len(ix.names))
 		sc.stamp = make([]uint32, len(ix.names))
 		sc.grams = make([]uint16, len(ix.vocab))
+		sc.vsim = make([]float32, len(ix.vocab))
 	}
 	return sc
 }
@@ -435,8 +438,8 @@ func (ix *Index) screen(q *Query, o *options) []Match {
 	}
 	// A name can reach the review threshold only if its query coverage
 	// can: score ≤ coverage^queryExponent + the largest boost.
-	floor := float32(math.Pow(math.Max(o.review-dobConfirmBoost-countryBoost, 0), 1/queryExponent)) - 1e-4
-	cands := ix.retrieve(qs, total, floor, sc)
+	need := o.review - dobConfirmBoost - countryBoost - 1e-4
+	cands := ix.retrieve(qs, total, need, sc)
 
 	// Scoring: align each candidate name, keep the best name per entity.
 	type best struct {
@@ -540,17 +543,49 @@ func (ix *Index) prepare(name string, sc *scratch) ([]qtok, float32) {
 }
 
 // retrieve walks the posting lists of every query token's matches and
-// returns the names whose query coverage, counting each token's best
-// similarity in the name, reaches floor: at most maxCandidates of them,
-// best first.
-func (ix *Index) retrieve(qs []qtok, total, floor float32, sc *scratch) []int32 {
+// returns the names whose score can reach need: at most maxCandidates of
+// them, best first. A name's bound is nameScore of two upper bounds: the
+// query coverage counting each query token's best similarity in the name,
+// and the name's coverage counting each of its tokens' best similarity to
+// any query token (initials count as matched).
+func (ix *Index) retrieve(qs []qtok, total float32, need float64, sc *scratch) []int32 {
+	mark := func(v uint32, sim float32) {
+		if sc.vsim[v] == 0 {
+			sc.vtouch = append(sc.vtouch, v)
+		}
+		sc.vsim[v] = max(sc.vsim[v], sim)
+	}
+	floorQ := float32(math.Pow(math.Max(need, 0), 1/queryExponent))
+	// Tokens that weigh little (generic words, particles, initials) have
+	// long posting lists. When they cannot lift a name to the floor on
+	// their own, they only credit names that an informative token found.
+	var low float32
 	for i := range qs {
+		if qs[i].class.low() {
+			low += qs[i].weight
+		}
+	}
+	lowOnlyMarked := total > 0 && low/total < floorQ
+	order := make([]int, 0, len(qs))
+	for pass := range 2 {
+		for i := range qs {
+			if qs[i].class.low() == (pass == 1) {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
+		onlyMarked := lowOnlyMarked && qs[i].class.low()
 		for _, h := range qs[i].hits {
+			mark(h.v, h.sim)
 			for _, n := range ix.vocab[h.v].names {
-				sc.credit(n, i, h.sim)
+				if !onlyMarked || sc.mark[n] {
+					sc.credit(n, i, h.sim)
+				}
 			}
 		}
 		for _, h := range qs[i].joins {
+			mark(h.v, h.sim)
 			for _, n := range ix.vocab[h.v].names {
 				for k := range h.span {
 					sc.credit(n, i+k, h.sim)
@@ -558,12 +593,17 @@ func (ix *Index) retrieve(qs []qtok, total, floor float32, sc *scratch) []int32 
 			}
 		}
 		for _, sp := range qs[i].splits {
+			for _, part := range sp.parts {
+				for _, v := range part {
+					mark(v, sp.sim)
+				}
+			}
 			ix.creditSplit(sp, i, sc)
 		}
 	}
 	type cand struct {
 		n     int32
-		upper float32
+		upper float64
 	}
 	var cands []cand
 	for _, n := range sc.touched {
@@ -574,11 +614,32 @@ func (ix *Index) retrieve(qs []qtok, total, floor float32, sc *scratch) []int32 
 			row[i] = 0
 		}
 		sc.mark[n] = false
-		if total > 0 && s/total >= floor {
-			cands = append(cands, cand{n, s / total})
+		if total <= 0 || s/total < floorQ {
+			continue
+		}
+		rec := &ix.names[n]
+		var c float32
+		for _, v := range rec.toks {
+			t := &ix.vocab[v]
+			if t.class == classInitial {
+				c += t.weight * max(sc.vsim[v], simInitial)
+			} else {
+				c += t.weight * sc.vsim[v]
+			}
+		}
+		qc, cc := min(float64(s/total), 1), 1.0
+		if rec.total > 0 {
+			cc = min(float64(c/rec.total), 1)
+		}
+		if up := nameScore(qc, cc); up >= need {
+			cands = append(cands, cand{n, up})
 		}
 	}
 	sc.touched = sc.touched[:0]
+	for _, v := range sc.vtouch {
+		sc.vsim[v] = 0
+	}
+	sc.vtouch = sc.vtouch[:0]
 	if len(cands) > maxCandidates {
 		slices.SortFunc(cands, func(a, b cand) int {
 			if c := cmp.Compare(b.upper, a.upper); c != 0 {
