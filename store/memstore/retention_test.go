@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,6 +119,8 @@ func TestPruning(t *testing.T) {
 	} {
 		if !errors.Is(tc.err, tc.want) {
 			t.Errorf("%s: %v, want an error wrapping %q", tc.name, tc.err, tc.want)
+		} else if msg := tc.err.Error(); !strings.HasPrefix(msg, "memstore: ") || strings.Count(msg, "memstore:") != 1 {
+			t.Errorf("%s: message %q, want one prefix \"memstore: \"", tc.name, msg)
 		}
 	}
 	// April in Seoul started after the horizon: a new calendar is complete.

@@ -88,7 +88,7 @@ type usage struct {
 }
 
 func outOfRange(format string, args ...any) error {
-	return fmt.Errorf("memstore: %w: "+format, append([]any{store.ErrOutOfRange}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{store.ErrOutOfRange}, args...)...)
 }
 
 func (s *subject) reserve(req *store.Request, t, retention int64) (store.Result, error) {
@@ -100,8 +100,8 @@ func (s *subject) reserve(req *store.Request, t, retention int64) (store.Result,
 			store.ErrCurrencyMismatch, req.Currency, s.currency)
 	}
 	if t < s.cut {
-		return store.Result{}, outOfRange("reserve at %v: entries before %v are pruned",
-			time.Unix(0, t).UTC(), time.Unix(0, s.cut).UTC())
+		return store.Result{}, fmt.Errorf("memstore: reserve: %w", outOfRange("time %v: entries before %v are pruned",
+			time.Unix(0, t).UTC(), time.Unix(0, s.cut).UTC()))
 	}
 	amt, scale, err := units(req.Amount, s.scale)
 	if err != nil {
@@ -198,9 +198,11 @@ func (s *subject) usage(c *store.Cap, t int64) (usage, error) {
 	case store.Day, store.Month:
 		cal := s.calendar(&c.Window, t)
 		key := cal.key(t)
-		if start, _ := cal.bounds(key); start < cal.since {
-			return usage{}, outOfRange("%v totals for the period of %v were not tracked since its start",
-				c.Window.Kind, time.Unix(0, t).UTC())
+		if cal.since != noCut {
+			if start, _ := cal.bounds(key); start < cal.since {
+				return usage{}, outOfRange("%v totals for the period of %v were not tracked since its start",
+					c.Window.Kind, time.Unix(0, t).UTC())
+			}
 		}
 		return cal.total(key, c.Classes), nil
 	default: // store.Balance; validated
@@ -272,8 +274,9 @@ func (s *subject) classTotal(class uint8) *classTotal {
 }
 
 // calendar returns the subject's calendar for w, creating it from the
-// retained entries if needed. The pointer is valid until the next call. Locations are matched by pointer, then by name
-// and current offset, so that reloading a zone does not start a new one.
+// retained entries if needed; the pointer is valid until the next call.
+// Locations are matched by pointer, then by name and current offset, so
+// that reloading a zone does not start a new calendar.
 func (s *subject) calendar(w *store.Window, t int64) *calendar {
 	loc := w.Location
 	if loc == nil {
