@@ -1,7 +1,10 @@
 package screening
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -132,4 +135,91 @@ func TestCountryTable(t *testing.T) {
 			t.Errorf("lookupCountry(%q) = %q, want %q", name, got, want)
 		}
 	}
+}
+
+// TestRetrievalBound checks that candidate retrieval never drops a name
+// that scoring every name would report: its bounds are upper bounds.
+func TestRetrievalBound(t *testing.T) {
+	ents := []Entity{}
+	for i, n := range []string{"KIM, Jong Un", "Kim Jong-il", "PAK Pong Ju", "BIN LADEN, Osama", "Usama Bin Laden Organization",
+		"CHONG CHON GANG", "KOREA MINING DEVELOPMENT TRADING CORPORATION", "Hassan", "HASSAN, Ali Mohammed", "J. Smith",
+		"Korea Kwangson Banking Corp", "Ri Pyong Chol", "QADHAFI, Muammar", "AL-QAIDA", "Abu Bakr AL-BAGHDADI"} {
+		ents = append(ents, Entity{List: "t", ID: string(rune('a' + i)), Names: []string{n}})
+	}
+	ix := NewIndex(ents, nil)
+	o, _ := compileOptions(&Options{MaxMatches: 1000}, false)
+	queries := []string{"Kim Jong Un", "김정은", "Kimjongun", "Jong Un", "Pak Pong-ju", "Park Bong Ju", "Osama bin Ladin", "Chongchongang",
+		"Korea Mining Development Trading Corp", "Hassan", "Ali Hassan", "John Smith", "J Smith", "Korea Kwangson Bank", "Lee Pyong-chol",
+		"Moammar Gaddafi", "Al Qaeda", "Abu Bakr al Baghdadi", "K J Un", "Trading Corporation"}
+	all := make([]int32, len(ix.names))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	for _, qn := range queries {
+		q := Query{Name: qn}
+		got := ix.screen(&q, &o)
+		sc := ix.getScratch()
+		qs, total := ix.prepare(qn, sc)
+		ix.scratch.Put(sc)
+		want := ix.rank(&q, qs, total, all, &o)
+		key := func(ms []Match) []string {
+			var out []string
+			for _, m := range ms {
+				out = append(out, m.EntityID)
+			}
+			return out
+		}
+		if !slices.Equal(key(got), key(want)) {
+			t.Errorf("%q: retrieval found %v, scoring every name finds %v", qn, key(got), key(want))
+		}
+	}
+}
+
+// TestRetrievalBoundFullLists repeats TestRetrievalBound on the full OFAC
+// and UN lists with a sample of the corpus queries.
+func TestRetrievalBoundFullLists(t *testing.T) {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents, err := Load(os.DirFS(filepath.Join(dir, "..", "..", "..", "shared", "data", "sanctions")), ".")
+	if err != nil {
+		t.Fatalf("loading the lists: %v", err)
+	}
+	ix := NewIndex(ents, nil)
+	b, err := os.ReadFile("testdata/name_pairs.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queries []string
+	for i, l := range strings.Split(string(b), "\n") {
+		if f := strings.Split(l, "\t"); len(f) == 4 && i%6 == 0 {
+			queries = append(queries, f[0])
+		}
+	}
+	o, _ := compileOptions(&Options{MaxMatches: 1000, ReviewThreshold: 0.7}, false)
+	all := make([]int32, len(ix.names))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	for _, qn := range queries {
+		q := Query{Name: qn}
+		got := ix.screen(&q, &o)
+		sc := ix.getScratch()
+		qs, total := ix.prepare(qn, sc)
+		ix.scratch.Put(sc)
+		want := ix.rank(&q, qs, total, all, &o)
+		if len(got) != len(want) {
+			t.Errorf("%q: retrieval found %d matches, scoring every name %d", qn, len(got), len(want))
+			continue
+		}
+		for i := range got {
+			if got[i].List != want[i].List || got[i].EntityID != want[i].EntityID || got[i].Score != want[i].Score {
+				t.Errorf("%q: match %d: retrieval %s:%s %.3f, every name %s:%s %.3f", qn, i,
+					got[i].List, got[i].EntityID, got[i].Score, want[i].List, want[i].EntityID, want[i].Score)
+				break
+			}
+		}
+	}
+	t.Logf("%d queries checked", len(queries))
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	edlib "github.com/hbollon/go-edlib"
 
@@ -439,9 +440,13 @@ func (ix *Index) screen(q *Query, o *options) []Match {
 	// A name can reach the review threshold only if its query coverage
 	// can: score ≤ coverage^queryExponent + the largest boost.
 	need := o.review - dobConfirmBoost - countryBoost - 1e-4
-	cands := ix.retrieve(qs, total, need, sc)
+	return ix.rank(q, qs, total, ix.retrieve(qs, total, need, sc), o)
+}
 
-	// Scoring: align each candidate name, keep the best name per entity.
+// rank scores the candidate names, keeps the best name of each entity,
+// applies the evidence, the thresholds and the allow-list, and explains
+// the matches it returns.
+func (ix *Index) rank(q *Query, qs []qtok, total float32, cands []int32, o *options) []Match {
 	type best struct {
 		name  int32
 		score float64
@@ -566,6 +571,13 @@ func (ix *Index) retrieve(qs []qtok, total float32, need float64, sc *scratch) [
 		}
 	}
 	lowOnlyMarked := total > 0 && low/total < floorQ
+	// Query initials can match any listed token they start.
+	var initials [256]bool
+	for i := range qs {
+		if qs[i].class == classInitial {
+			initials[qs[i].text[0]] = true
+		}
+	}
 	order := make([]int, 0, len(qs))
 	for pass := range 2 {
 		for i := range qs {
@@ -610,6 +622,9 @@ func (ix *Index) retrieve(qs []qtok, total float32, need float64, sc *scratch) [
 		var s float32
 		row := sc.best[int(n)*maxQueryTokens : int(n)*maxQueryTokens+len(qs)]
 		for i, b := range row {
+			if qs[i].class == classInitial {
+				b = max(b, simInitial) // an initial may match any token it starts
+			}
 			s += qs[i].weight * b
 			row[i] = 0
 		}
@@ -621,7 +636,7 @@ func (ix *Index) retrieve(qs []qtok, total float32, need float64, sc *scratch) [
 		var c float32
 		for _, v := range rec.toks {
 			t := &ix.vocab[v]
-			if t.class == classInitial {
+			if t.class == classInitial || initials[t.text[0]] {
 				c += t.weight * max(sc.vsim[v], simInitial)
 			} else {
 				c += t.weight * sc.vsim[v]
@@ -777,6 +792,12 @@ func (ix *Index) collectHits(q *qtok, sc *scratch) {
 	}
 	if q.class == classInitial {
 		return
+	}
+	// A listed initial matches the token it starts.
+	if r, size := utf8.DecodeRuneInString(q.text); size < len(q.text) {
+		if v, ok := ix.byText[q.text[:size]]; ok && r != utf8.RuneError {
+			addHit(&q.hits, v, simInitial, KindInitial)
+		}
 	}
 	ps := float32(simPhonetic)
 	if len(q.key) <= 3 {
