@@ -31,13 +31,19 @@ const maxUnitBits = 100
 // daylight-saving change at midnight, and no zone has ever moved by a day.
 const day = int64(24 * time.Hour)
 
+// entry is what window sums read, kept apart from the identifiers so that
+// scans touch half as much memory.
 type entry struct {
-	t     int64  // Unix nanoseconds
-	amt   i128   // units at the subject's scale, below 2^maxUnitBits
-	id    string // transaction id
-	cp    string // counterparty
+	t     int64 // Unix nanoseconds
+	amt   i128  // units at the subject's scale, below 2^maxUnitBits
 	class uint8
 	state store.EntryState
+}
+
+// ref identifies the entry at the same index.
+type ref struct {
+	id string // transaction id
+	cp string // counterparty
 }
 
 // classTotal is the all-time total of one class's non-voided entries.
@@ -73,6 +79,7 @@ type subject struct {
 	newest   int64
 	cut      int64            // entries dated before cut may have been pruned
 	entries  []entry          // sorted by time, then arrival
+	refs     []ref            // parallel to entries
 	ids      map[string]int64 // transaction id → entry time; nil while entries are few
 	classes  []classTotal     // one per class seen
 	cals     []calendar       // every calendar asked for
@@ -373,7 +380,7 @@ func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64)
 	} else if len(s.entries) >= idMapMin {
 		s.ids = make(map[string]int64, 2*idMapMin)
 		for j := range s.entries {
-			s.ids[s.entries[j].id] = s.entries[j].t
+			s.ids[s.refs[j].id] = s.entries[j].t
 		}
 		s.ids[req.TxID] = t
 	}
@@ -381,9 +388,8 @@ func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64)
 	if i > 0 && s.entries[i-1].t > t {
 		i = lowerBound(s.entries, t+1)
 	}
-	s.entries = slices.Insert(s.entries, i, entry{
-		t: t, amt: amt, id: req.TxID, cp: req.Counterparty, class: req.Class, state: store.Pending,
-	})
+	s.entries = slices.Insert(s.entries, i, entry{t: t, amt: amt, class: req.Class, state: store.Pending})
+	s.refs = slices.Insert(s.refs, i, ref{id: req.TxID, cp: req.Counterparty})
 	for j := range s.cals {
 		c := &s.cals[j]
 		c.add(c.key(t), req.Class, amt, 1)
@@ -407,12 +413,14 @@ func (s *subject) prune(retention int64) {
 	n := lowerBound(s.entries, horizon)
 	if s.ids != nil {
 		for i := range n {
-			delete(s.ids, s.entries[i].id)
+			delete(s.ids, s.refs[i].id)
 		}
 	}
 	m := copy(s.entries, s.entries[n:])
-	clear(s.entries[m:])
 	s.entries = s.entries[:m]
+	copy(s.refs, s.refs[n:])
+	clear(s.refs[m:])
+	s.refs = s.refs[:m]
 	s.cut = horizon
 	for j := range s.cals {
 		c := &s.cals[j]
@@ -451,7 +459,7 @@ func (s *subject) void(e *entry) {
 func (s *subject) lookup(id string) int {
 	if s.ids == nil {
 		for i := range s.entries {
-			if s.entries[i].id == id {
+			if s.refs[i].id == id {
 				return i
 			}
 		}
@@ -462,7 +470,7 @@ func (s *subject) lookup(id string) int {
 		return -1
 	}
 	for i := lowerBound(s.entries, t); i < len(s.entries) && s.entries[i].t == t; i++ {
-		if s.entries[i].id == id {
+		if s.refs[i].id == id {
 			return i
 		}
 	}
@@ -636,7 +644,7 @@ func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except
 	first := lowerBound(s.entries, lo)
 	for i := first; i < len(s.entries) && s.entries[i].t <= hi; i++ {
 		e := &s.entries[i]
-		if e.state == store.Voided || mask&(1<<e.class) == 0 || e.id == except && except != "" ||
+		if e.state == store.Voided || mask&(1<<e.class) == 0 || except != "" && s.refs[i].id == except ||
 			c != nil && c.key(e.t) != key {
 			continue
 		}
@@ -646,11 +654,11 @@ func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except
 		}
 		n++
 		last = i
-		if e.cp != "" {
+		if cp := s.refs[i].cp; cp != "" {
 			if distinct == nil {
 				distinct = make(map[string]struct{})
 			}
-			distinct[e.cp] = struct{}{}
+			distinct[cp] = struct{}{}
 		}
 	}
 	if n == 0 {
@@ -663,7 +671,7 @@ func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except
 		squares = new(big.Int)
 		for i := first; i <= last; i++ {
 			e := &s.entries[i]
-			if e.state == store.Voided || mask&(1<<e.class) == 0 || e.id == except && except != "" ||
+			if e.state == store.Voided || mask&(1<<e.class) == 0 || except != "" && s.refs[i].id == except ||
 				c != nil && c.key(e.t) != key {
 				continue
 			}
