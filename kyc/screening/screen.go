@@ -338,7 +338,10 @@ func (s *Screener) Screen(q Query) []Match {
 	return ix.screen(&q, &s.opts)
 }
 
-// Similarities of the match kinds.
+// Similarities of the match kinds, and the limits of one screening:
+// maxCandidates bounds the names aligned per query (a latency guard; the
+// two-sided bound of retrieve leaves fewer than a hundred candidates for
+// the commonest names of the OFAC and UN lists).
 const (
 	simExact           = 1.0
 	simVariant         = 0.95
@@ -350,7 +353,7 @@ const (
 	fuzzyMin           = 0.90
 	fuzzyScale         = 0.95
 	maxQueryTokens     = 12
-	maxCandidates      = 256
+	maxCandidates      = 512
 	maxQueryBytes      = 1024
 	boostMinNameScore  = 0.70
 	dobConfirmBoost    = 0.08
