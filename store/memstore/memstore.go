@@ -77,8 +77,8 @@
 //
 // # Memory
 //
-// A customer with one entry costs about 550 bytes, and each retained entry
-// about 175 bytes more, counting its transaction id and its share of the
+// A customer with one entry costs about 570 bytes, and each retained entry
+// about 170 bytes more, counting its transaction id and its share of the
 // per-day totals (BenchmarkMemoryPerCustomer). Subjects are never dropped,
 // since a balance is an all-time total.
 //

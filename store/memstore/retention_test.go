@@ -275,3 +275,35 @@ func TestLocationsByName(t *testing.T) {
 		t.Errorf("e in zone X+2 = %v, want refused", got)
 	}
 }
+
+func TestSumSquaresBeyond128Bits(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name        string
+		amounts     []string
+		sum, square string
+	}{
+		{"int64 amounts", []string{"9000000000000000000", "9000000000000000000", "9000000000000000000", "9000000000000000000", "9000000000000000000"},
+			"45000000000000000000", "405000000000000000000000000000000000000"},
+		{"wide amounts", []string{"10000000000000000000000000", "2"}, "10000000000000000000000002", "100000000000000000000000000000000000000000000000004"},
+		{"fractional", []string{"0.5", "1.25"}, "1.75", "1.8125"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t, nil)
+			for i, a := range tc.amounts {
+				if _, err := s.Reserve(ctx, &store.Request{Subject: "s", TxID: fmt.Sprint(i), Time: at, Class: 1, Amount: dec(a), Currency: "EUR"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			aggs, err := s.Aggregate(ctx, &store.AggregateRequest{Subject: "s", At: at, Queries: []store.Query{{Window: store.Window{Kind: store.Day}, Classes: 2}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !aggs[0].Sum.Equal(dec(tc.sum)) || !aggs[0].SumSquares.Equal(dec(tc.square)) {
+				t.Errorf("sum %v, squares %v; want %s and %s", aggs[0].Sum, aggs[0].SumSquares, tc.sum, tc.square)
+			}
+		})
+	}
+}

@@ -664,11 +664,14 @@ func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except
 	if n == 0 {
 		return store.Aggregate{}
 	}
-	var squares *big.Int
-	if sqOK {
-		squares = sq.big()
-	} else { // more than 2^128: redo in arbitrary precision
-		squares = new(big.Int)
+	var sumSquares decimal.Decimal
+	switch {
+	case sqOK && sq.hi == 0 && sq.lo < 1<<63:
+		sumSquares = decimal.New(int64(sq.lo), -2*s.scale)
+	case sqOK:
+		sumSquares = decimal.NewFromBigInt(sq.big(), -2*s.scale)
+	default: // 2^128 or more: redo in arbitrary precision
+		squares := new(big.Int)
 		for i := first; i <= last; i++ {
 			e := &s.entries[i]
 			if e.state == store.Voided || mask&(1<<e.class) == 0 || except != "" && s.refs[i].id == except ||
@@ -678,10 +681,11 @@ func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except
 			v := e.amt.big()
 			squares.Add(squares, v.Mul(v, v))
 		}
+		sumSquares = decimal.NewFromBigInt(squares, -2*s.scale)
 	}
 	return store.Aggregate{
 		Sum:        sum.decimal(s.scale),
-		SumSquares: decimal.NewFromBigInt(squares, -2*s.scale),
+		SumSquares: sumSquares,
 		Count:      n,
 		Distinct:   int64(len(distinct)),
 		Last:       time.Unix(0, s.entries[last].t).UTC(),
