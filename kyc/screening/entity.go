@@ -120,3 +120,6 @@ func addUnique(list []string, s string) []string {
 	}
 	return append(list, s)
 }
+
+// MarshalText encodes the type's name, so that JSON shows "individual".
+func (t EntityType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }

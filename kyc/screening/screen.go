@@ -47,6 +47,9 @@ const (
 
 var decisionNames = [...]string{"none", "possible", "confirmed"}
 
+// MarshalText encodes the decision's name.
+func (d Decision) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
 // String returns "none", "possible" or "confirmed".
 func (d Decision) String() string {
 	if int(d) < len(decisionNames) {
@@ -80,6 +83,9 @@ const (
 
 var kindNames = [...]string{"unmatched", "exact", "variant", "phonetic", "compound", "fuzzy", "initial"}
 
+// MarshalText encodes the kind's name.
+func (k MatchKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 // String returns the kind's name, e.g. "variant".
 func (k MatchKind) String() string {
 	if int(k) < len(kindNames) {
@@ -102,6 +108,9 @@ const (
 )
 
 var evidenceNames = [...]string{"unknown", "confirmed", "contradicted"}
+
+// MarshalText encodes the evidence's name.
+func (e Evidence) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
 
 // String returns "unknown", "confirmed" or "contradicted".
 func (e Evidence) String() string {

@@ -1,6 +1,7 @@
 package screening_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -292,5 +293,18 @@ func TestSingleCommonToken(t *testing.T) {
 	}
 	if len(ms) == 0 {
 		t.Error("Hassan: no possible match; the lists have the alias")
+	}
+}
+
+func TestMatchJSON(t *testing.T) {
+	ms := screenFull(t, screening.Query{Name: "Kim Jong-un"}, nil)
+	b, err := json.Marshal(ms[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"entity_type":"individual"`, `"decision":"confirmed"`, `"kind":"exact"`, `"birth_date":"unknown"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON %s lacks %s", b, want)
+		}
 	}
 }
