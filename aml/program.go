@@ -235,6 +235,7 @@ func Compile(rules []Rule, opts *Options) (*Program, error) {
 	}
 
 	p := &Program{onErr: onErr}
+	var seen []*Rule
 	for i := range rules {
 		r := rules[i]
 		r.Tags = slices.Clone(r.Tags)
@@ -246,15 +247,16 @@ func Compile(rules []Rule, opts *Options) (*Program, error) {
 		if !c.checkRule(&r) {
 			continue
 		}
-		for _, prev := range p.rules {
-			if prev.r.ID == r.ID && overlaps(&prev.r, &r) {
+		for _, prev := range seen {
+			if prev.ID == r.ID && overlaps(prev, &r) {
 				where := ""
-				if prev.r.Pos.IsValid() {
-					where = " (also at " + prev.r.Pos.String() + ")"
+				if prev.Pos.IsValid() {
+					where = " (also at " + prev.Pos.String() + ")"
 				}
 				c.addErr(r.Pos, CodeDuplicateID, r.exprSrc, "duplicate rule id %q%s with overlapping effective dates", r.ID, where)
 			}
 		}
+		seen = append(seen, &rules[i])
 		cr := &compiledRule{r: r}
 		var ok bool
 		cr.cond, ok = c.compile(&r, r.Expr, r.exprSrc, 0, true)
