@@ -24,7 +24,7 @@
 //     cap refuses above its bound, or at it when Exclusive.
 //   - [store.Usage] of a rolling cap reports the largest amount and the
 //     largest count of the windows the new entry falls in, without it.
-//   - A known TxID is a duplicate whatever the rest of the request says
+//   - A known TxID is a duplicate whatever the rest of a valid request says
 //     (time, amount, caps, even currency).
 //   - Every cap of a request is validated, also one that does not count the
 //     request's class.
