@@ -1150,11 +1150,13 @@ func (ix *Index) evidence(q *Query, e *Entity, nameScore float64) (float64, [3]E
 	var adj float64
 	if !q.BirthDate.IsZero() && len(e.BirthDates) > 0 {
 		ev[0] = EvidenceContradicted
+		parsed := false
 		for _, d := range e.BirthDates {
 			y, m, day, ok := parseListDate(d)
 			if !ok {
 				continue
 			}
+			parsed = true
 			switch {
 			case y == q.BirthDate.Year && (m == 0 || m == int(q.BirthDate.Month)) && (day == 0 || day == q.BirthDate.Day):
 				ev[0] = EvidenceConfirmed
@@ -1164,6 +1166,9 @@ func (ix *Index) evidence(q *Query, e *Entity, nameScore float64) (float64, [3]E
 			if ev[0] == EvidenceConfirmed {
 				break
 			}
+		}
+		if !parsed {
+			ev[0] = EvidenceUnknown
 		}
 	}
 	if q.Country != "" && len(e.Countries) > 0 {
