@@ -64,7 +64,11 @@ func (s *evalState) fact(i int) (*Fact, error) {
 			return nil, err
 		}
 		s.facts = fs
-		s.velMemo = make([]ref.Val, len(qs)*numMetrics)
+		if n := len(qs) * numMetrics; cap(s.velMemo) >= n {
+			s.velMemo = s.velMemo[:n]
+		} else {
+			s.velMemo = make([]ref.Val, n)
+		}
 	}
 	if s.factErr != nil {
 		return nil, s.factErr
@@ -131,7 +135,12 @@ func (p *Program) Evaluate(ctx context.Context, in *Input) ([]rule.Finding, erro
 	if loc == nil {
 		loc = time.UTC
 	}
-	s := &evalState{ctx: ctx, p: p, in: in, tx: in.Tx, local: in.Tx.Time.In(loc)}
+	s, _ := p.states.Get().(*evalState)
+	if s == nil {
+		s = &evalState{}
+	}
+	defer p.release(s)
+	s.ctx, s.p, s.in, s.tx, s.local = ctx, p, in, in.Tx, in.Tx.Time.In(loc)
 	date := payment.Date{Year: s.local.Year(), Month: s.local.Month(), Day: s.local.Day()}
 	var out []rule.Finding
 	ch, dir := int(in.Tx.Channel), int(in.Tx.Direction)
@@ -171,6 +180,14 @@ func (p *Program) Evaluate(ctx context.Context, in *Input) ([]rule.Finding, erro
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// release clears a state and returns it to the program's pool.
+func (p *Program) release(s *evalState) {
+	clear(s.velMemo)
+	velMemo := s.velMemo[:0]
+	*s = evalState{velMemo: velMemo}
+	p.states.Put(s)
 }
 
 func (s *evalState) eval(ce *compiledExpr) (ref.Val, error) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -80,6 +81,9 @@ type Program struct {
 	rules   []*compiledRule
 	queries []FactQuery
 	onErr   rule.Action
+	// states recycles per-evaluation states (*evalState); a sync.Pool is
+	// safe for concurrent use, and nothing of a state outlives Evaluate.
+	states sync.Pool
 }
 
 type compiledRule struct {
