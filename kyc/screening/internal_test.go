@@ -193,7 +193,7 @@ func TestRetrievalBoundFullLists(t *testing.T) {
 	}
 	var queries []string
 	for i, l := range strings.Split(string(b), "\n") {
-		if f := strings.Split(l, "\t"); len(f) == 4 && i%6 == 0 {
+		if f := strings.Split(l, "\t"); len(f) == 4 && i%12 == 0 {
 			queries = append(queries, f[0])
 		}
 	}
