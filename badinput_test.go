@@ -51,6 +51,7 @@ func TestBadInput(t *testing.T) {
 		{name: "currency other than the table's, no FX source", tx: with(func(tx *payment.Transaction) { tx.Amount = payment.MustParseMoney("10 USD") }), want: comply.ErrNoFXSource},
 		{name: "zero time", tx: with(func(tx *payment.Transaction) { tx.Time = time.Time{} }), want: payment.ErrInvalidTime},
 		{name: "time before 1970", tx: with(func(tx *payment.Transaction) { tx.Time = time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC) }), want: payment.ErrInvalidTime},
+		{name: "time far ahead of the clock", tx: with(func(tx *payment.Transaction) { tx.Time = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC) }), want: payment.ErrInvalidTime},
 		{name: "time in year 9999", tx: with(func(tx *payment.Transaction) { tx.Time = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC) }), want: payment.ErrInvalidTime},
 		{name: "empty id", tx: with(func(tx *payment.Transaction) { tx.ID = "" }), want: payment.ErrMissing},
 		{name: "id too long", tx: with(func(tx *payment.Transaction) { tx.ID = strings.Repeat("x", 200) }), want: payment.ErrInvalidID},

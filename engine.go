@@ -65,6 +65,12 @@ type Options struct {
 	// Now stamps Decision.EvaluatedAt; it never judges a transaction.
 	// Default: time.Now.
 	Now func() time.Time
+	// MaxFutureSkew is how far after Now a transaction's time may lie. A
+	// time further ahead is refused as invalid (payment.ErrInvalidTime):
+	// the store anchors its retention at the newest time it has seen, so
+	// one wildly future-dated transaction would put a customer's older
+	// entries out of range. Default: 24 hours.
+	MaxFutureSkew time.Duration
 	// Hooks wrap Evaluate, the first one outermost. Default: none.
 	Hooks []Hook
 	// Screener screens the customer's and the counterparty's names against
@@ -83,6 +89,7 @@ type Engine struct {
 	now   func() time.Time
 	eval  EvaluateFunc
 	scr   *screening.Screener
+	skew  time.Duration
 }
 
 // pack is a compiled pack with its store plans.
@@ -125,6 +132,13 @@ func New(opts *Options) (*Engine, error) {
 		log:   o.Logger,
 		now:   o.Now,
 		scr:   o.Screener,
+		skew:  o.MaxFutureSkew,
+	}
+	if e.skew < 0 {
+		return nil, fmt.Errorf("%w: negative MaxFutureSkew", ErrInvalidOptions)
+	}
+	if e.skew == 0 {
+		e.skew = 24 * time.Hour
 	}
 	var errs []error
 	for _, p := range o.Packs {
@@ -314,6 +328,9 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 	if err := tx.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidTransaction, err)
 	}
+	if limit := e.now().Add(e.skew); tx.Time.After(limit) {
+		return nil, fmt.Errorf("%w: time: %w: %s is more than %s ahead of the clock", ErrInvalidTransaction, payment.ErrInvalidTime, tx.Time.Format(time.RFC3339), e.skew)
+	}
 	p := e.packs[tx.Country]
 	if p == nil {
 		return nil, fmt.Errorf("%w for country %s", ErrNoPack, tx.Country)
@@ -334,15 +351,22 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 		c.Amount = payment.Money{Amount: amount, Currency: p.Pack.Currency}
 		ptx = &c
 	}
+	if e.scr != nil {
+		d.Findings = append(d.Findings, e.scr.Check(tx)...)
+		if screenedPEP(d.Findings) && !tx.Customer.PEP {
+			// The lists say the customer is a PEP: the KYC policy's EDD
+			// trigger must see it.
+			c := *ptx
+			c.Customer.PEP = true
+			ptx = &c
+		}
+	}
 	if p.KYC != nil {
 		fs, err := p.KYC.Check(ptx)
 		if err != nil {
 			return nil, fmt.Errorf("comply: kyc: %w", err)
 		}
 		d.Findings = append(d.Findings, fs...)
-	}
-	if e.scr != nil {
-		d.Findings = append(d.Findings, e.scr.Check(tx)...)
 	}
 
 	var buf [16]*limits.Row
@@ -393,6 +417,21 @@ func (e *Engine) release(ctx context.Context, d *Decision) {
 		return
 	}
 	d.Reserved = false
+}
+
+// screenedPEP reports whether screening found the customer on a PEP list.
+func screenedPEP(fs []rule.Finding) bool {
+	for i := range fs {
+		if fs[i].Rule != screening.RulePEP {
+			continue
+		}
+		for _, v := range fs[i].Values {
+			if v.Name == "party" && v.Value == "customer" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxPerTransaction returns the smallest per-transaction cap among rows, or

@@ -30,6 +30,9 @@ func TestFullPack(t *testing.T) {
 	ix := screening.NewIndex([]screening.Entity{{
 		List: screening.ListOFACSDN, ID: "22255", Type: screening.TypeIndividual,
 		Names: []string{"KIM, Jong Un"}, BirthDates: []string{"1984-01-08"}, Countries: []string{"KP"}, Programs: []string{"DPRK3"},
+	}, {
+		List: "peps", ID: "Q-pep-1", Type: screening.TypeIndividual,
+		Names: []string{"Park Minister Seojun"}, Countries: []string{"KR"}, Programs: []string{"role.pep"},
 	}}, nil)
 	scr, err := screening.NewScreener(ix, nil)
 	if err != nil {
@@ -107,6 +110,18 @@ func TestFullPack(t *testing.T) {
 		d := mustEval(t, e, tx)
 		f := has(d, screening.RuleSanctions)
 		if d.Action != rule.Block || f == nil {
+			t.Fatalf("got %s %+v", d.Action, d.Findings)
+		}
+	})
+
+	t.Run("a customer the lists name as a PEP needs enhanced due diligence", func(t *testing.T) {
+		tx := mk("pep", payment.TierFull, payment.Card, payment.Payment, "10000 KRW", t0)
+		tx.Customer.Verified = realName
+		tx.Customer.Name = "Park Minister Seojun"
+		tx.Customer.Country = "KR"
+		d := mustEval(t, e, tx)
+		pep, edd := has(d, screening.RulePEP), has(d, "kr.aml.edd.pep")
+		if d.Action != rule.StepUp || pep == nil || edd == nil || !cmp.Equal(edd.Requires, []string{"tier:enhanced", "verification:source_of_funds"}) {
 			t.Fatalf("got %s %+v", d.Action, d.Findings)
 		}
 	})

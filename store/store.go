@@ -40,8 +40,28 @@
 // reservations never admit more than a serial run would.
 //
 // Idempotency. A Reserve whose TxID is already known for the Subject
-// changes nothing and returns [Duplicate] with the entry's state. A refused
-// reservation records nothing, so a retry of it is judged afresh.
+// changes nothing and returns [Duplicate] with the entry's state, whatever
+// the rest of the request says (a retry must carry the original time). A
+// refused reservation records nothing, so a retry of it is judged afresh.
+//
+// Bounds. Enforced caps refuse when the total including the new entry is
+// above MaxAmount (or MaxCount), or at or above it when Exclusive. Observed
+// caps are reached when the total is at or above the threshold, or above it
+// when Exclusive. A cap with both an amount and a count bound trips when
+// either does.
+//
+// Retention. A backend keeps entries for a retention period counted back
+// from the newest time it has seen for the subject; idempotency holds within
+// it. A request or query that would need entries older than that fails with
+// [ErrOutOfRange]: a backend never answers with an under-count. A rolling
+// window longer than the retention is an [ErrInvalidRequest].
+//
+// Resolution and zones. Times are kept at microsecond resolution at least;
+// callers must not rely on anything finer. A time zone is identified by its
+// name ([time.Location.String]).
+//
+// Validation. Every cap in a request is validated, including those that do
+// not count its class; a negative bound is an [ErrInvalidRequest].
 package store
 
 import (
@@ -221,8 +241,10 @@ type Usage struct {
 	// ID is the cap's ID.
 	ID string
 	// Amount and Count are the totals already counted, without the new
-	// entry. For a rolling window it is the fullest window the new entry
-	// would fall in; for a balance, the balance.
+	// entry. For a rolling window they are the largest amount and the
+	// largest count over the windows the new entry falls in (which may be
+	// two different windows); for a balance, the balance and the number of
+	// credits.
 	Amount decimal.Decimal
 	Count  int64
 }
@@ -263,7 +285,8 @@ type AggregateRequest struct {
 	Queries []Query
 }
 
-// Aggregate is the answer to one [Query]. Voided entries never count.
+// Aggregate is the answer to one [Query]. Voided entries never count. For a
+// Balance only Sum (the balance) and Count (the number of credits) are set.
 type Aggregate struct {
 	// Sum is the total amount (the balance, for a Balance window).
 	Sum decimal.Decimal
