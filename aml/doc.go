@@ -36,8 +36,9 @@
 //
 // counterparty: id, name, country, account, first_seen ([Input.CounterpartyFirstSeen]).
 // device: id, ip, first_seen, sim_changed. An absent object reads as empty
-// fields; an unknown timestamp reads as 1970-01-01T00:00:00Z. Test presence
-// with has(), e.g. has(device.first_seen).
+// fields; an unknown timestamp reads as 1970-01-01T00:00:00Z, and
+// host-supplied timestamps are clamped to 1970..2200 like tx.time. Test
+// presence with has(), e.g. has(device.first_seen).
 //
 // params.<name> and lists.<name>: constants from [Options.Params] and
 // [Options.Lists] over [DefaultParams] and [DefaultLists]. Host functions

@@ -89,14 +89,29 @@ func boolean(f func(s *evalState) bool) field {
 		set: f}
 }
 
+// Bounds of the timestamps rules see: host-supplied times (device.first_seen,
+// counterparty.first_seen) are clamped into the range that
+// payment.Transaction.Validate allows for tx.time, so that subtracting them
+// from tx.time never overflows a duration.
+var (
+	minRuleTime = time.Unix(0, 0).UTC()
+	maxRuleTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func timestampVal(t time.Time) ref.Val {
+	switch {
+	case t.IsZero(), t.Before(minRuleTime):
+		return unsetTime
+	case t.After(maxRuleTime):
+		return types.Timestamp{Time: maxRuleTime}
+	}
+	return types.Timestamp{Time: t}
+}
+
 func timestamp(f func(s *evalState) time.Time) field {
 	return field{t: cel.TimestampType, memo: true,
 		get: func(s *evalState) (ref.Val, error) {
-			t := f(s)
-			if t.IsZero() {
-				return unsetTime, nil
-			}
-			return types.Timestamp{Time: t}, nil
+			return timestampVal(f(s)), nil
 		},
 		set: func(s *evalState) bool { return !f(s).IsZero() }}
 }

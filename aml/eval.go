@@ -96,11 +96,7 @@ func (s *evalState) velValue(i int, m velMetric) (ref.Val, error) {
 	case metricSumSquares:
 		v = celDecimal{f.SumSquares}
 	case metricLast:
-		if f.Last.IsZero() {
-			v = unsetTime
-		} else {
-			v = types.Timestamp{Time: f.Last}
-		}
+		v = timestampVal(f.Last)
 	case metricLastAmount:
 		v = celDecimal{f.LastAmount}
 	case metricMean:

@@ -27,7 +27,7 @@ func fuzzInputs() []*Input {
 			tx.Crypto = &payment.CryptoDetails{Address: "x", Wallet: payment.WalletSelfHosted, AssetAmount: "999999999999999999.999999999999999999",
 				TravelRule: &payment.TravelRule{OriginatorName: "김"}}
 			tx.Counterparty = &payment.Party{ID: "p", Country: "KP", BirthDate: payment.Date{Year: 1900, Month: 1, Day: 1}}
-			tx.Device = &payment.Device{FirstSeen: time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC), SIMChanged: time.Date(2199, 1, 1, 0, 0, 0, 0, time.UTC)}
+			tx.Device = &payment.Device{FirstSeen: time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), SIMChanged: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
 			tx.Merchant = &payment.Merchant{Goods: payment.GoodsGameCurrency, Category: "0000"}
 			tx.Customer.Verified = []payment.Check{payment.CheckAge}
 			tx.Customer.BirthDate = payment.Date{Year: 2026, Month: 11, Day: 24}

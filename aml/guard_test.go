@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
@@ -103,5 +104,15 @@ func TestFactQueryMatches(t *testing.T) {
 	})
 	if _, err := src.Facts(context.Background(), []FactQuery{q}); err != nil || calls != 1 {
 		t.Errorf("FactSourceFunc: %v, %d calls", err, calls)
+	}
+}
+
+func TestHostTimesClamped(t *testing.T) {
+	tx := newTx(dir(payment.Transfer), func(tx *payment.Transaction) {
+		tx.Device = &payment.Device{FirstSeen: time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), SIMChanged: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
+	})
+	p := mustCompileExpr(t, `tx.time - device.first_seen > duration("72h") && tx.time - device.sim_changed < duration("0s") && has(device.first_seen)`)
+	if !fires(t, p, &Input{Tx: tx}) {
+		t.Error("clamped device times: rule did not fire")
 	}
 }
