@@ -10,9 +10,9 @@ import (
 
 	"github.com/comply-go/comply/aml"
 	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/kyc/screening"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
-	"github.com/comply-go/comply/kyc/screening"
 	"github.com/comply-go/comply/rule"
 	"github.com/comply-go/comply/store"
 	"github.com/comply-go/comply/store/memstore"
