@@ -77,6 +77,7 @@ func TestLintUsage(t *testing.T) {
 		{[]string{"nope"}, 2},
 		{[]string{"help"}, 0},
 		{[]string{"lint"}, 2},
+		{[]string{"lint", "-h"}, 0},
 		{[]string{"lint", "--bogus", "x.yaml"}, 2},
 		{[]string{"lint", "testdata/lint/missing.yaml"}, 1},
 		{[]string{"lint", "testdata/lint/good.yaml", "--json"}, 0},
