@@ -284,7 +284,7 @@ func (h *handwritten) Evaluate(ctx context.Context, in *Input) ([]rule.Finding, 
 				rule.Value{Name: "originator_name", Value: tr.OriginatorName}, rule.Value{Name: "beneficiary_name", Value: tr.BeneficiaryName}, rule.Value{Name: "threshold", Value: "1000000"}))
 		}
 		date := payment.Date{Year: local.Year(), Month: local.Month(), Day: local.Day()}
-		if h.eu[tx.Country] && c.Wallet == payment.WalletSelfHosted && !c.OwnershipProven && amt.GreaterThan(hwEU) && !dateBefore(date, hwTFRStart) {
+		if h.eu[tx.Country] && c.Wallet == payment.WalletSelfHosted && !c.OwnershipProven && amt.GreaterThan(hwEU) && !date.Before(hwTFRStart) {
 			out = append(out, h.finding("eu.aml.crypto.self_hosted_unproven",
 				"transfer of "+amt.String()+" "+cur+" to self-hosted address "+c.Address+" without proof of ownership",
 				rule.Value{Name: "address", Value: c.Address}, rule.Value{Name: "threshold", Value: "1000"}))

@@ -361,7 +361,7 @@ func parseRule(file string, lines []string, n *yaml.Node, add func(int, int, rul
 			bad(n, "rule %s: missing required field %q", orUnnamed(r.ID), req.key)
 		}
 	}
-	if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && !dateBefore(r.EffectiveFrom, r.EffectiveTo) {
+	if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && !r.EffectiveFrom.Before(r.EffectiveTo) {
 		bad(n, "rule %s: effective_to %s is not after effective_from %s", orUnnamed(r.ID), r.EffectiveTo, r.EffectiveFrom)
 	}
 	return r, ok

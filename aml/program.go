@@ -285,10 +285,10 @@ func Compile(rules []Rule, opts *Options) (*Program, error) {
 
 func overlaps(a, b *Rule) bool {
 	// [aFrom, aTo) and [bFrom, bTo) overlap unless one ends before the other starts.
-	if !a.EffectiveTo.IsZero() && !b.EffectiveFrom.IsZero() && !dateBefore(b.EffectiveFrom, a.EffectiveTo) {
+	if !a.EffectiveTo.IsZero() && !b.EffectiveFrom.IsZero() && !b.EffectiveFrom.Before(a.EffectiveTo) {
 		return false
 	}
-	if !b.EffectiveTo.IsZero() && !a.EffectiveFrom.IsZero() && !dateBefore(a.EffectiveFrom, b.EffectiveTo) {
+	if !b.EffectiveTo.IsZero() && !a.EffectiveFrom.IsZero() && !a.EffectiveFrom.Before(b.EffectiveTo) {
 		return false
 	}
 	return true
@@ -330,7 +330,7 @@ func (c *compiler) checkRule(r *Rule) bool {
 			bad("rule %s: a value needs both name and expr", orUnnamed(r.ID))
 		}
 	}
-	if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && !dateBefore(r.EffectiveFrom, r.EffectiveTo) {
+	if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && !r.EffectiveFrom.Before(r.EffectiveTo) {
 		bad("rule %s: effective_to %s is not after effective_from %s", orUnnamed(r.ID), r.EffectiveTo, r.EffectiveFrom)
 	}
 	return ok

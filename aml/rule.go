@@ -101,24 +101,15 @@ type NamedExpr struct {
 
 // Active reports whether the rule applies on calendar date d.
 func (r *Rule) Active(d payment.Date) bool {
-	if !r.EffectiveFrom.IsZero() && dateBefore(d, r.EffectiveFrom) {
+	if !r.EffectiveFrom.IsZero() && d.Before(r.EffectiveFrom) {
 		return false
 	}
-	if !r.EffectiveTo.IsZero() && !dateBefore(d, r.EffectiveTo) {
+	if !r.EffectiveTo.IsZero() && !d.Before(r.EffectiveTo) {
 		return false
 	}
 	return true
 }
 
-func dateBefore(a, b payment.Date) bool {
-	if a.Year != b.Year {
-		return a.Year < b.Year
-	}
-	if a.Month != b.Month {
-		return a.Month < b.Month
-	}
-	return a.Day < b.Day
-}
 
 // validID reports whether s is a well-formed rule id.
 func validID(s string) bool {

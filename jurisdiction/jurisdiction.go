@@ -102,6 +102,9 @@ func Compile(p *Pack) (*Compiled, error) {
 		if pol.Jurisdiction == "" {
 			pol.Jurisdiction = p.Code
 		}
+		if pol.TimeZone == "" {
+			pol.TimeZone = loc.String() // UTC when the pack's zone is bad, reported above
+		}
 		if c.KYC, err = kyc.CompilePolicy(pol); err != nil {
 			errs = append(errs, asList(err, file, "kyc")...)
 		} else if c.KYC.Currency() != p.Currency {

@@ -39,6 +39,7 @@ const (
 // Checker is a compiled [Policy]. A Checker is immutable and safe for
 // concurrent use by multiple goroutines.
 type Checker struct {
+	loc          *time.Location
 	jurisdiction string
 	currency     payment.Currency
 	tierNames    [payment.NumTiers]string
@@ -95,7 +96,15 @@ func CompilePolicy(p Policy) (*Checker, error) {
 	add := func(field, format string, args ...any) {
 		errs = append(errs, &rule.Error{Code: CodePolicy, Msg: field + ": " + fmt.Sprintf(format, args...)})
 	}
-	c := &Checker{jurisdiction: p.Jurisdiction, currency: p.Currency}
+	c := &Checker{jurisdiction: p.Jurisdiction, currency: p.Currency, loc: time.UTC}
+	if p.TimeZone != "" {
+		loc, err := time.LoadLocation(p.TimeZone)
+		if err != nil {
+			add("time_zone", "%q is not an IANA time zone", p.TimeZone)
+		} else {
+			c.loc = loc
+		}
+	}
 	if p.Jurisdiction != "" {
 		if _, err := payment.ParseCountry(p.Jurisdiction); err != nil {
 			add("jurisdiction", "%v", err)
@@ -248,7 +257,7 @@ func compileScope(f string, s Scope, add func(string, string, ...any)) scope {
 		}
 		sc.directions |= 1 << d
 	}
-	if !s.From.IsZero() && !s.Until.IsZero() && !dateBefore(s.From, s.Until) {
+	if !s.From.IsZero() && !s.Until.IsZero() && !s.From.Before(s.Until) {
 		add(f+".until", "%s is not after from %s", s.Until, s.From)
 	}
 	sc.from, sc.until = s.From, s.Until
@@ -290,26 +299,16 @@ func mergeChecks(acc, more []payment.Check) []payment.Check {
 	return acc
 }
 
-func dateBefore(a, b payment.Date) bool {
-	if a.Year != b.Year {
-		return a.Year < b.Year
-	}
-	if a.Month != b.Month {
-		return a.Month < b.Month
-	}
-	return a.Day < b.Day
-}
-
 func (s *scope) route(ch payment.Channel, d payment.Direction) bool {
 	return (s.channels == 0 || s.channels&(1<<ch) != 0) && (s.directions == 0 || s.directions&(1<<d) != 0)
 }
 
 // inForce reports whether day is within [from, until).
 func (s *scope) inForce(day payment.Date) bool {
-	if !s.from.IsZero() && dateBefore(day, s.from) {
+	if !s.from.IsZero() && day.Before(s.from) {
 		return false
 	}
-	if !s.until.IsZero() && !dateBefore(day, s.until) {
+	if !s.until.IsZero() && !day.Before(s.until) {
 		return false
 	}
 	return true
@@ -359,7 +358,7 @@ func (c *Checker) Check(tx *payment.Transaction) ([]rule.Finding, error) {
 	if tx.Amount.Currency != c.currency {
 		return nil, fmt.Errorf("%w: %w: %s, want %s", ErrCurrency, payment.ErrCurrencyMismatch, tx.Amount.Currency, c.currency)
 	}
-	day := dayOf(tx.Time)
+	day := dayOf(tx.Time.In(c.loc))
 	cust := &tx.Customer
 	var out []rule.Finding
 
@@ -495,7 +494,7 @@ func (c *Checker) checkAge(a *ageRule, tx *payment.Transaction) (rule.Finding, b
 			Requires: []string{"verification:" + payment.CheckAge.String()},
 		}, true
 	}
-	age := cust.BirthDate.AgeAt(tx.Time)
+	age := cust.BirthDate.AgeAt(tx.Time.In(c.loc))
 	if age >= a.MinAge {
 		return rule.Finding{}, false
 	}

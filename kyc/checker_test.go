@@ -169,6 +169,7 @@ func testPolicy() kyc.Policy {
 	cite := rule.Citation{Law: "Test Act", Article: "s.1"}
 	return kyc.Policy{
 		Jurisdiction: "KR",
+		TimeZone:     "Asia/Seoul",
 		Currency:     "KRW",
 		Tiers: []kyc.TierSpec{
 			{Tier: payment.TierBasic, Name: "basic", Requires: []payment.Check{payment.CheckPhone}},
@@ -344,6 +345,37 @@ func TestLayering(t *testing.T) {
 		}
 		if !allowed[p] {
 			t.Errorf("kyc imports %s; it may import only payment and rule", p)
+		}
+	}
+}
+
+// TestEffectiveDayIsThePacksDay: 2021-03-24 16:00 UTC is already
+// 2021-03-25 in Seoul, the day the 10,000,000 KRW CDD threshold took over
+// from 15,000,000 KRW.
+func TestEffectiveDayIsThePacksDay(t *testing.T) {
+	c, err := kyc.CompilePolicy(kyc.KRPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		want rule.ID
+	}{
+		{time.Date(2021, 3, 24, 14, 59, 59, 0, time.UTC), ""},
+		{time.Date(2021, 3, 24, 15, 0, 0, 0, time.UTC), "kr.aml.cdd.one_off_krw"},
+	} {
+		tx := &payment.Transaction{ID: "z", Time: tc.at, Country: "KR", Channel: payment.EWallet, Direction: payment.Payment,
+			Amount: payment.MustParseMoney("12000000 KRW"), Customer: payment.Customer{Party: payment.Party{ID: "c"}, Tier: payment.TierBasic}}
+		fs, err := c.Check(tx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got rule.ID
+		for _, f := range fs {
+			got = f.Rule
+		}
+		if got != tc.want {
+			t.Errorf("at %s: rule %q, want %q (%+v)", tc.at, got, tc.want, fs)
 		}
 	}
 }

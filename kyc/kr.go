@@ -48,6 +48,7 @@ func KRPolicy() Policy {
 	}
 	return Policy{
 		Jurisdiction: "KR",
+		TimeZone:     "Asia/Seoul",
 		Currency:     "KRW",
 		Tiers: []TierSpec{
 			{Tier: payment.TierUnverified, Name: "미인증"},

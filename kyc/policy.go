@@ -16,6 +16,10 @@ type Policy struct {
 	// Currency is the pack currency: every amount in the policy is in it,
 	// and [Checker.Check] expects the transaction amount in it.
 	Currency payment.Currency `json:"currency" yaml:"currency"`
+	// TimeZone is the IANA zone of the pack (e.g. "Asia/Seoul"): effective
+	// dates and ages are judged on the transaction's calendar day there.
+	// Default: UTC.
+	TimeZone string `json:"time_zone,omitempty" yaml:"time_zone,omitempty"`
 	// Tiers gives each tier of the shared ladder its local label and the
 	// verifications it adds to the tier below. A tier not listed adds none
 	// and is labelled with its English name.

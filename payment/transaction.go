@@ -166,6 +166,17 @@ func ParseDate(s string) (Date, error) {
 // IsZero reports whether d is unknown.
 func (d Date) IsZero() bool { return d == Date{} }
 
+// Before reports whether d is an earlier day than o.
+func (d Date) Before(o Date) bool {
+	if d.Year != o.Year {
+		return d.Year < o.Year
+	}
+	if d.Month != o.Month {
+		return d.Month < o.Month
+	}
+	return d.Day < o.Day
+}
+
 // String renders "YYYY-MM-DD", or "" for the zero Date.
 func (d Date) String() string {
 	if d.IsZero() {
