@@ -110,7 +110,6 @@ func (r *Rule) Active(d payment.Date) bool {
 	return true
 }
 
-
 // validID reports whether s is a well-formed rule id.
 func validID(s string) bool {
 	if s == "" || len(s) > 128 || s[0] == '.' || s[len(s)-1] == '.' {
