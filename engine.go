@@ -328,7 +328,8 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 	if err := tx.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidTransaction, err)
 	}
-	if limit := e.now().Add(e.skew); tx.Time.After(limit) {
+	now := e.now()
+	if limit := now.Add(e.skew); tx.Time.After(limit) {
 		return nil, fmt.Errorf("%w: time: %w: %s is more than %s ahead of the clock", ErrInvalidTransaction, payment.ErrInvalidTime, tx.Time.Format(time.RFC3339), e.skew)
 	}
 	p := e.packs[tx.Country]
@@ -386,11 +387,22 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 			in.CounterpartyFirstSeen = tx.Counterparty.FirstSeen
 		}
 		fs, err := p.AML.Evaluate(ctx, &in)
-		if err != nil {
+		switch {
+		case err == nil:
+			d.Findings = append(d.Findings, fs...)
+		case errors.Is(err, ErrStore) && ctx.Err() == nil && e.onErr != rule.ActionUnspecified:
+			e.log.WarnContext(ctx, "comply: store failed reading facts; answering with the configured fallback",
+				slog.String("tx", tx.ID), slog.String("action", e.onErr.String()), slog.Any("error", err))
+			d.Findings = append(d.Findings, rule.Finding{
+				Rule:    "comply.store_unavailable",
+				Action:  e.onErr,
+				Code:    rule.CodeStoreError,
+				Message: "the store failed, so monitoring rules could not read their facts: " + err.Error(),
+			})
+		default:
 			e.release(ctx, d)
 			return nil, fmt.Errorf("comply: aml: %w", err)
 		}
-		d.Findings = append(d.Findings, fs...)
 	}
 	d.Action = maxAction(d.Findings)
 	if d.Action == rule.ActionUnspecified {
@@ -401,7 +413,7 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 		// room back, since no money will move.
 		e.release(ctx, d)
 	}
-	d.EvaluatedAt = e.now()
+	d.EvaluatedAt = now
 	return d, nil
 }
 

@@ -341,6 +341,33 @@ func TestStoreFailureFailsClosed(t *testing.T) {
 	}
 }
 
+// factsDown reserves but cannot read aggregates.
+type factsDown struct{ store.Backend }
+
+func (factsDown) Aggregate(context.Context, *store.AggregateRequest) ([]store.Aggregate, error) {
+	return nil, errors.New("replica lagging")
+}
+
+func TestFactsFailureFailsClosed(t *testing.T) {
+	tx := mk("s2", payment.TierFull, payment.Card, payment.Payment, "1000 KRW", t0)
+	st := factsDown{newMemstore(t)}
+	e, _ := newEngine(t, &comply.Options{Packs: []*jurisdiction.Pack{kr.Pack()}, Store: st})
+	if d, err := e.Evaluate(context.Background(), tx); !errors.Is(err, comply.ErrStore) || d != nil {
+		t.Fatalf("facts down: %v, %v; want ErrStore", d, err)
+	}
+	// The failed evaluation released its reservation: nothing counts.
+	aggs, err := st.Backend.Aggregate(context.Background(), &store.AggregateRequest{Subject: "KR/s2", At: t0,
+		Queries: []store.Query{{Window: store.Window{Kind: store.Rolling, Duration: time.Hour}, Classes: ^uint64(0)}}})
+	if err != nil || aggs[0].Count != 0 {
+		t.Fatalf("after a failed evaluation: %+v, %v", aggs, err)
+	}
+	e, _ = newEngine(t, &comply.Options{Packs: []*jurisdiction.Pack{kr.Pack()}, Store: factsDown{newMemstore(t)}, OnStoreError: rule.Block})
+	d := mustEval(t, e, mk("s3", payment.TierFull, payment.Card, payment.Payment, "1000 KRW", t0))
+	if d.Action != rule.Block || has(d, "comply.store_unavailable") == nil || d.Reserved {
+		t.Fatalf("fallback: %s reserved=%v %+v", d.Action, d.Reserved, d.Findings)
+	}
+}
+
 func TestNewValidates(t *testing.T) {
 	if _, err := comply.New(nil); !errors.Is(err, comply.ErrInvalidOptions) {
 		t.Errorf("New(nil) = %v", err)
