@@ -307,7 +307,7 @@ func testConcurrentEqualAmounts(t *testing.T, s *suite) {
 	t0 := refTime()
 	b, sub := s.backend(t)
 	const (
-		n      = 3200
+		n      = 10_000
 		amount = 700
 		limit  = 1_000_000
 	)
