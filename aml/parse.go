@@ -126,7 +126,7 @@ var yamlLineRE = regexp.MustCompile(`line (\d+)`)
 // "rules" key holding a sequence of rules (or the sequence itself); each
 // rule has the keys id, version, description, expr, action, severity,
 // citation (law, article, url, confidence, note), effective_from,
-// effective_to (YYYY-MM-DD), tags, message, values (a list of name/expr
+// effective_until (YYYY-MM-DD, the last day in force), tags, message, values (a list of name/expr
 // pairs) and requires. Positions of every expression are kept, so that
 // [Compile] reports errors at file:line:col inside the YAML.
 //
@@ -204,7 +204,7 @@ func splitLines(data []byte) []string {
 	return lines
 }
 
-var ruleKeys = []string{"id", "version", "description", "expr", "action", "severity", "citation", "effective_from", "effective_to", "tags", "message", "values", "requires"}
+var ruleKeys = []string{"id", "version", "description", "expr", "action", "severity", "citation", "effective_from", "effective_until", "tags", "message", "values", "requires"}
 
 func parseRule(file string, lines []string, n *yaml.Node, add func(int, int, rule.Code, string, ...any)) (Rule, bool) {
 	r := Rule{Pos: rule.Pos{File: file, Line: n.Line, Col: n.Column}}
@@ -317,7 +317,7 @@ func parseRule(file string, lines []string, n *yaml.Node, add func(int, int, rul
 					bad(ck, "unknown citation field %q (want law, article, url, confidence or note)", ck.Value)
 				}
 			}
-		case "effective_from", "effective_to":
+		case "effective_from", "effective_until":
 			if s, ok := scalar(k, v); ok {
 				d, err := payment.ParseDate(s)
 				if err != nil {
@@ -326,7 +326,7 @@ func parseRule(file string, lines []string, n *yaml.Node, add func(int, int, rul
 				if k.Value == "effective_from" {
 					r.EffectiveFrom = d
 				} else {
-					r.EffectiveTo = d
+					r.EffectiveUntil = d
 				}
 			}
 		case "tags":
@@ -361,8 +361,8 @@ func parseRule(file string, lines []string, n *yaml.Node, add func(int, int, rul
 			bad(n, "rule %s: missing required field %q", orUnnamed(r.ID), req.key)
 		}
 	}
-	if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && !r.EffectiveFrom.Before(r.EffectiveTo) {
-		bad(n, "rule %s: effective_to %s is not after effective_from %s", orUnnamed(r.ID), r.EffectiveTo, r.EffectiveFrom)
+	if !r.EffectiveFrom.IsZero() && !r.EffectiveUntil.IsZero() && r.EffectiveUntil.Before(r.EffectiveFrom) {
+		bad(n, "rule %s: effective_until %s is before effective_from %s", orUnnamed(r.ID), r.EffectiveUntil, r.EffectiveFrom)
 	}
 	return r, ok
 }

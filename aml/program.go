@@ -284,11 +284,12 @@ func Compile(rules []Rule, opts *Options) (*Program, error) {
 }
 
 func overlaps(a, b *Rule) bool {
-	// [aFrom, aTo) and [bFrom, bTo) overlap unless one ends before the other starts.
-	if !a.EffectiveTo.IsZero() && !b.EffectiveFrom.IsZero() && !b.EffectiveFrom.Before(a.EffectiveTo) {
+	// [aFrom, aUntil] and [bFrom, bUntil] overlap unless one ends before
+	// the other starts.
+	if !a.EffectiveUntil.IsZero() && !b.EffectiveFrom.IsZero() && a.EffectiveUntil.Before(b.EffectiveFrom) {
 		return false
 	}
-	if !b.EffectiveTo.IsZero() && !a.EffectiveFrom.IsZero() && !a.EffectiveFrom.Before(b.EffectiveTo) {
+	if !b.EffectiveUntil.IsZero() && !a.EffectiveFrom.IsZero() && b.EffectiveUntil.Before(a.EffectiveFrom) {
 		return false
 	}
 	return true
@@ -330,8 +331,8 @@ func (c *compiler) checkRule(r *Rule) bool {
 			bad("rule %s: a value needs both name and expr", orUnnamed(r.ID))
 		}
 	}
-	if !r.EffectiveFrom.IsZero() && !r.EffectiveTo.IsZero() && !r.EffectiveFrom.Before(r.EffectiveTo) {
-		bad("rule %s: effective_to %s is not after effective_from %s", orUnnamed(r.ID), r.EffectiveTo, r.EffectiveFrom)
+	if !r.EffectiveFrom.IsZero() && !r.EffectiveUntil.IsZero() && r.EffectiveUntil.Before(r.EffectiveFrom) {
+		bad("rule %s: effective_until %s is before effective_from %s", orUnnamed(r.ID), r.EffectiveUntil, r.EffectiveFrom)
 	}
 	return ok
 }

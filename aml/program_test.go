@@ -118,7 +118,7 @@ func TestDuplicateIDs(t *testing.T) {
 		t.Errorf("Compile(duplicate) = %v, want %s", err, CodeDuplicateID)
 	}
 	// Two versions with disjoint effective dates are one rule's history.
-	r.EffectiveTo = payment.Date{Year: 2027, Month: 2, Day: 19}
+	r.EffectiveUntil = payment.Date{Year: 2027, Month: 2, Day: 18}
 	r2.EffectiveFrom = payment.Date{Year: 2027, Month: 2, Day: 19}
 	if _, err := Compile([]Rule{r, r2}, nil); err != nil {
 		t.Errorf("Compile(disjoint versions) = %v", err)
@@ -126,11 +126,12 @@ func TestDuplicateIDs(t *testing.T) {
 }
 
 func TestEffectiveDates(t *testing.T) {
-	mk := func(v string, from, to payment.Date) Rule {
-		return Rule{ID: "kr.travel_rule", Version: v, Expr: "true", Action: rule.Block, EffectiveFrom: from, EffectiveTo: to}
+	mk := func(v string, from, until payment.Date) Rule {
+		return Rule{ID: "kr.travel_rule", Version: v, Expr: "true", Action: rule.Block, EffectiveFrom: from, EffectiveUntil: until}
 	}
 	cut := payment.Date{Year: 2027, Month: 2, Day: 19}
-	p := MustCompile([]Rule{mk("legacy", payment.Date{}, cut), mk("2027", cut, payment.Date{})}, nil)
+	last := payment.Date{Year: 2027, Month: 2, Day: 18}
+	p := MustCompile([]Rule{mk("legacy", payment.Date{}, last), mk("2027", cut, payment.Date{})}, nil)
 	tests := []struct {
 		t    time.Time
 		want string

@@ -66,10 +66,11 @@ type Rule struct {
 	Severity Severity
 	// Citation is the legal or published source the rule stands on.
 	Citation rule.Citation
-	// EffectiveFrom and EffectiveTo bound the transactions the rule applies
-	// to: those whose calendar date in the pack's time zone is in
-	// [EffectiveFrom, EffectiveTo). A zero date leaves that side open.
-	EffectiveFrom, EffectiveTo payment.Date
+	// EffectiveFrom and EffectiveUntil bound the transactions the rule
+	// applies to: those whose calendar date in the pack's time zone is
+	// between them, both days included (EffectiveUntil is the last day in
+	// force, as statutes write periods). A zero date leaves that side open.
+	EffectiveFrom, EffectiveUntil payment.Date
 	// Tags group rules, e.g. "structuring", "kr".
 	Tags []string
 	// Message is the finding's message. It may embed CEL expressions in
@@ -104,7 +105,7 @@ func (r *Rule) Active(d payment.Date) bool {
 	if !r.EffectiveFrom.IsZero() && d.Before(r.EffectiveFrom) {
 		return false
 	}
-	if !r.EffectiveTo.IsZero() && !d.Before(r.EffectiveTo) {
+	if !r.EffectiveUntil.IsZero() && r.EffectiveUntil.Before(d) {
 		return false
 	}
 	return true

@@ -257,8 +257,8 @@ func compileScope(f string, s Scope, add func(string, string, ...any)) scope {
 		}
 		sc.directions |= 1 << d
 	}
-	if !s.From.IsZero() && !s.Until.IsZero() && !s.From.Before(s.Until) {
-		add(f+".until", "%s is not after from %s", s.Until, s.From)
+	if !s.From.IsZero() && !s.Until.IsZero() && s.Until.Before(s.From) {
+		add(f+".until", "%s is before from %s", s.Until, s.From)
 	}
 	sc.from, sc.until = s.From, s.Until
 	return sc
@@ -308,7 +308,7 @@ func (s *scope) inForce(day payment.Date) bool {
 	if !s.from.IsZero() && day.Before(s.from) {
 		return false
 	}
-	if !s.until.IsZero() && !day.Before(s.until) {
+	if !s.until.IsZero() && s.until.Before(day) {
 		return false
 	}
 	return true

@@ -62,7 +62,7 @@ func KRPolicy() Policy {
 			{
 				ID:          "kr.aml.cdd.one_off_krw.2019",
 				Description: "one-off transaction CDD (decree text in force 2019-07-01)",
-				Scope:       Scope{Channels: nonCrypto(), Until: d(2021, 3, 25)},
+				Scope:       Scope{Channels: nonCrypto(), Until: d(2021, 3, 24)},
 				Amount:      decimal.New(15_000_000, 0),
 				Require:     Requirement{Tier: payment.TierFull},
 				Citation: rule.Citation{Law: krDecree, Article: "제10조의3제1항제3호나목", Confidence: "primary",

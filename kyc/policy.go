@@ -61,9 +61,9 @@ type Requirement struct {
 
 // Scope selects the transactions a rule applies to. Empty lists match
 // everything. From and Until bound the rule in time: From is the first day
-// in force, Until the first day no longer in force; zero dates are open. The
-// day of a transaction is the calendar date of its Time in Time's own
-// location.
+// in force, Until the last day in force (both included, as statutes write
+// periods); zero dates are open. The
+// day of a transaction is its calendar date in the policy's TimeZone.
 type Scope struct {
 	// Channels the rule applies to; empty means all.
 	Channels []payment.Channel `json:"channels,omitempty" yaml:"channels,omitempty"`
@@ -71,7 +71,7 @@ type Scope struct {
 	Directions []payment.Direction `json:"directions,omitempty" yaml:"directions,omitempty"`
 	// From is the first day the rule is in force; zero means always.
 	From payment.Date `json:"from,omitzero" yaml:"from,omitempty"`
-	// Until is the first day the rule is no longer in force; zero means
+	// Until is the last day the rule is in force; zero means
 	// open-ended.
 	Until payment.Date `json:"until,omitzero" yaml:"until,omitempty"`
 }
