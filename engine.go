@@ -100,6 +100,7 @@ type pack struct {
 
 	amlQueries   []aml.FactQuery // the AML program's fact queries
 	storeQueries []store.Query   // the same, as store queries
+	duty         []duty          // the pack's report duties, compiled
 
 	mu    sync.RWMutex
 	plans map[uint64]*plan // by bit set of applicable windowed rows
@@ -216,11 +217,52 @@ func newPack(c *jurisdiction.Compiled) *pack {
 		}
 		p.caps[i] = cp
 	}
+	for _, rd := range c.Pack.Reports {
+		d := duty{ReportDuty: rd, on: rd.On}
+		if d.on == rule.ActionUnspecified {
+			d.on = rule.Review
+		}
+		if !rd.From.IsZero() {
+			d.from = time.Date(rd.From.Year, rd.From.Month, rd.From.Day, 0, 0, 0, 0, c.Location)
+		}
+		if !rd.Until.IsZero() {
+			d.until = time.Date(rd.Until.Year, rd.Until.Month, rd.Until.Day+1, 0, 0, 0, 0, c.Location)
+		}
+		p.duty = append(p.duty, d)
+	}
 	if c.AML != nil {
 		p.amlQueries = c.AML.Queries()
 		p.storeQueries = storeQueries(p.amlQueries, c.Location)
 	}
 	return p
+}
+
+// duty is a compiled report duty.
+type duty struct {
+	jurisdiction.ReportDuty
+	on          rule.Action
+	from, until time.Time // [from, until); zero is open
+}
+
+// duties appends the report duties that monitoring findings of action
+// amlAction raise for tx.
+func (p *pack) duties(tx *payment.Transaction, amount decimal.Decimal, amlAction rule.Action, dst []rule.Report) []rule.Report {
+	for i := range p.duty {
+		d := &p.duty[i]
+		if amlAction < d.on || (!d.from.IsZero() && tx.Time.Before(d.from)) || (!d.until.IsZero() && !tx.Time.Before(d.until)) {
+			continue
+		}
+		r := rule.Report{Kind: d.Kind, Rule: d.ID, Aggregation: "raised by monitoring findings of action " + d.on.String() + " or stricter",
+			Due: d.Due, Citation: d.Citation, Key: string(d.ID) + ":" + tx.ID, Total: amount.String() + " " + string(p.Pack.Currency)}
+		if d.MinAmount.Valid {
+			if amount.LessThan(d.MinAmount.Decimal) {
+				continue
+			}
+			r.Threshold = ">= " + d.MinAmount.Decimal.String() + " " + string(p.Pack.Currency)
+		}
+		dst = append(dst, r)
+	}
+	return dst
 }
 
 // storeQueries maps AML fact queries to store queries over the classes of
@@ -332,7 +374,7 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 	if limit := now.Add(e.skew); tx.Time.After(limit) {
 		return nil, fmt.Errorf("%w: time: %w: %s is more than %s ahead of the clock", ErrInvalidTransaction, payment.ErrInvalidTime, tx.Time.Format(time.RFC3339), e.skew)
 	}
-	p := e.packs[tx.Country]
+	p := e.packFor(tx.Country)
 	if p == nil {
 		return nil, fmt.Errorf("%w for country %s", ErrNoPack, tx.Country)
 	}
@@ -390,6 +432,7 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 		switch {
 		case err == nil:
 			d.Findings = append(d.Findings, fs...)
+			d.Reports = p.duties(tx, amount, maxAction(fs), d.Reports)
 		case errors.Is(err, ErrStore) && ctx.Err() == nil && e.onErr != rule.ActionUnspecified:
 			e.log.WarnContext(ctx, "comply: store failed reading facts; answering with the configured fallback",
 				slog.String("tx", tx.ID), slog.String("action", e.onErr.String()), slog.Any("error", err))
@@ -444,6 +487,26 @@ func screenedPEP(fs []rule.Finding) bool {
 		}
 	}
 	return false
+}
+
+// euMembers are the EU member states, whose transactions the "EU" pack
+// judges when no pack for the member state itself is given.
+var euMembers = map[string]bool{
+	"AT": true, "BE": true, "BG": true, "HR": true, "CY": true, "CZ": true, "DK": true, "EE": true, "FI": true,
+	"FR": true, "DE": true, "GR": true, "HU": true, "IE": true, "IT": true, "LV": true, "LT": true, "LU": true,
+	"MT": true, "NL": true, "PL": true, "PT": true, "RO": true, "SK": true, "SI": true, "ES": true, "SE": true,
+}
+
+// packFor returns the pack for a country: its own, or the EU pack for an EU
+// member state.
+func (e *Engine) packFor(country string) *pack {
+	if p := e.packs[country]; p != nil {
+		return p
+	}
+	if euMembers[country] {
+		return e.packs["EU"]
+	}
+	return nil
 }
 
 // maxPerTransaction returns the smallest per-transaction cap among rows, or

@@ -63,7 +63,7 @@ func newMemstore(t testing.TB) *memstore.Store {
 // limits see only limit findings. TestFullPack runs the whole pack.
 func krLimitsOnly() *jurisdiction.Pack {
 	p := kr.Pack()
-	p.KYC, p.Rules = nil, nil
+	p.KYC, p.Rules, p.Reports = nil, nil, nil
 	return p
 }
 

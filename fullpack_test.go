@@ -76,7 +76,11 @@ func TestFullPack(t *testing.T) {
 				}
 			}
 		}
-		if d.Action != rule.Review || has(d, "aml.structuring.daily_threshold") == nil || len(d.Reports) != 1 || d.Reports[0].Kind != rule.CTR {
+		var kinds []rule.ReportKind
+		for _, r := range d.Reports {
+			kinds = append(kinds, r.Kind)
+		}
+		if d.Action != rule.Review || has(d, "aml.structuring.daily_threshold") == nil || !cmp.Equal(kinds, []rule.ReportKind{rule.CTR, rule.STR}) {
 			t.Fatalf("third piece: %s %+v reports %+v", d.Action, d.Findings, d.Reports)
 		}
 		if !d.Reserved {

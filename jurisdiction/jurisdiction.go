@@ -19,6 +19,7 @@ import (
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
+	"gopkg.in/yaml.v3"
 )
 
 // Pack is one jurisdiction's rules as data. Build one in Go or take a
@@ -51,6 +52,24 @@ type Pack struct {
 	// merged over the aml defaults.
 	Params map[string]any
 	Lists  map[string][]string
+	// Reports are the report duties raised by findings, such as an STR
+	// whenever monitoring asks for review. (Report thresholds on summed
+	// amounts are limit rows.)
+	Reports []ReportDuty
+	// Extends names the pack this one overlays (see [Overlay]); empty for a
+	// pack that stands on its own.
+	Extends string
+	// Loosen lets an overlay replace params of the pack it extends, which
+	// may relax them. Without it an overlay may only add params.
+	Loosen bool
+
+	// Where the parts came from, when loaded from files: error positions.
+	src, kycSrc *src
+	limitsFile  string
+	limitPos    []rule.Pos
+	reportPos   []rule.Pos
+	builtinNode *yaml.Node
+	paramsNode  *yaml.Node
 }
 
 // Ref identifies a pack edition in a decision.
@@ -78,7 +97,10 @@ type Compiled struct {
 func Compile(p *Pack) (*Compiled, error) {
 	var errs rule.ErrorList
 	file := "pack " + p.Code
-	if _, err := payment.ParseCountry(p.Code); err != nil {
+	if p.src != nil {
+		file = p.src.name
+	}
+	if _, err := payment.ParseCountry(p.Code); err != nil && p.Code != "EU" {
 		errs.Add(rule.Pos{File: file}, rule.CodePackSchema, "code: %v", err)
 	}
 	if p.Version == "" {
@@ -89,7 +111,11 @@ func Compile(p *Pack) (*Compiled, error) {
 		errs.Add(rule.Pos{File: file}, rule.CodePackSchema, "time zone %q: not an IANA zone", p.TimeZone)
 		loc = time.UTC
 	}
-	tbl, err := limits.NewTable(p.Limits, &limits.Options{Currency: p.Currency, Location: loc, File: file})
+	limitsFile := file
+	if p.limitsFile != "" {
+		limitsFile = p.limitsFile
+	}
+	tbl, err := limits.NewTable(p.Limits, &limits.Options{Currency: p.Currency, Location: loc, File: limitsFile, Positions: p.limitPos})
 	if err != nil {
 		errs = append(errs, rule.AsList(err)...)
 	}
@@ -106,7 +132,11 @@ func Compile(p *Pack) (*Compiled, error) {
 			pol.TimeZone = loc.String() // UTC when the pack's zone is bad, reported above
 		}
 		if c.KYC, err = kyc.CompilePolicy(pol); err != nil {
-			errs = append(errs, asList(err, file, "kyc")...)
+			list := asList(err, file, "kyc")
+			for _, e := range list {
+				kycErrorPos(p.kycSrc, e)
+			}
+			errs = append(errs, list...)
 		} else if c.KYC.Currency() != p.Currency {
 			errs.Add(rule.Pos{File: file}, rule.CodePackSchema, "kyc policy counts in %s, the pack in %s", c.KYC.Currency(), p.Currency)
 		}
@@ -116,7 +146,26 @@ func Compile(p *Pack) (*Compiled, error) {
 			errs = append(errs, asList(err, file, "aml")...)
 		}
 	}
+	for i, d := range p.Reports {
+		pos := rule.Pos{File: file}
+		if i < len(p.reportPos) {
+			pos = p.reportPos[i]
+		}
+		switch {
+		case d.ID == "":
+			errs.Add(pos, rule.CodePackSchema, "report duty without id")
+		case d.Kind == "":
+			errs.Add(pos, rule.CodePackSchema, "report duty %s without kind", d.ID)
+		case d.Citation.Law == "":
+			errs.Add(pos, rule.CodePackSchema, "report duty %s without citation: every report duty must name its legal source", d.ID)
+		case d.On != rule.ActionUnspecified && !d.On.Valid():
+			errs.Add(pos, rule.CodePackSchema, "report duty %s: unknown action %s", d.ID, d.On)
+		case !d.From.IsZero() && !d.Until.IsZero() && d.Until.Before(d.From):
+			errs.Add(pos, rule.CodePackSchema, "report duty %s: until %s is before from %s", d.ID, d.Until, d.From)
+		}
+	}
 	if len(errs) > 0 {
+		errs.Sort()
 		return nil, fmt.Errorf("jurisdiction %s: %w", p.Code, errs)
 	}
 	return c, nil
@@ -128,4 +177,31 @@ func asList(err error, file, part string) rule.ErrorList {
 		return l
 	}
 	return rule.ErrorList{{Pos: rule.Pos{File: file}, Code: rule.CodePackSchema, Msg: part + ": " + err.Error(), Err: err}}
+}
+
+// Clone returns a copy of p that shares nothing mutable with it: its slices
+// and maps are copied (the rows, rules and citations themselves are values).
+func (p *Pack) Clone() *Pack {
+	c := *p
+	c.Sources = append([]rule.Citation(nil), p.Sources...)
+	c.Limits = append([]limits.Limit(nil), p.Limits...)
+	c.Rules = append([]aml.Rule(nil), p.Rules...)
+	c.Reports = append([]ReportDuty(nil), p.Reports...)
+	if p.KYC != nil {
+		k := *p.KYC
+		c.KYC = &k
+	}
+	if p.Params != nil {
+		c.Params = make(map[string]any, len(p.Params))
+		for k, v := range p.Params {
+			c.Params[k] = v
+		}
+	}
+	if p.Lists != nil {
+		c.Lists = make(map[string][]string, len(p.Lists))
+		for k, v := range p.Lists {
+			c.Lists[k] = append([]string(nil), v...)
+		}
+	}
+	return &c
 }

@@ -137,6 +137,10 @@ type Limit struct {
 	// Until is the last day the row is in force, in the table's time zone.
 	// Zero: still in force.
 	Until payment.Date `json:"until,omitzero" yaml:"until,omitempty"`
+	// Loosen marks a row of an overlay pack that may relax the base pack's
+	// row with the same ID (see jurisdiction.Overlay); without it an
+	// overlay can only tighten.
+	Loosen bool `json:"loosen,omitempty" yaml:"loosen,omitempty"`
 	// Disabled keeps a row in the table without applying it, e.g. a figure
 	// that is not yet verified. DisabledReason says why.
 	Disabled       bool   `json:"disabled,omitempty" yaml:"disabled,omitempty"`

@@ -21,6 +21,9 @@ type Options struct {
 	Location *time.Location
 	// File names the source of the rows in error positions. Optional.
 	File string
+	// Positions gives, row by row, where each row stands in File, for
+	// error positions. Optional.
+	Positions []rule.Pos
 }
 
 // Row is a compiled [Limit]. Its fields are read-only.
@@ -105,7 +108,11 @@ func NewTable(rows []Limit, opts *Options) (*Table, error) {
 	for i, a := range t.rows {
 		for _, b := range t.rows[i+1:] {
 			if a.ID == b.ID && overlaps(a, b) {
-				errs.Add(rule.Pos{File: o.File}, rule.CodeLimitsOverlap, "rows %d and %d (%s) are both in force on some day; give them disjoint from/until dates", a.Index, b.Index, a.ID)
+				pos := rule.Pos{File: o.File}
+				if b.Index < len(o.Positions) {
+					pos = o.Positions[b.Index]
+				}
+				errs.Add(pos, rule.CodeLimitsOverlap, "rows %d and %d (%s) are both in force on some day; give them disjoint from/until dates", a.Index, b.Index, a.ID)
 			}
 		}
 	}
@@ -138,6 +145,9 @@ func overlaps(a, b *Row) bool {
 func compileRow(l *Limit, i int, o *Options) (*Row, rule.ErrorList) {
 	var errs rule.ErrorList
 	pos := rule.Pos{File: o.File}
+	if i < len(o.Positions) {
+		pos = o.Positions[i]
+	}
 	bad := func(format string, args ...any) {
 		errs.Add(pos, rule.CodeLimitsSchema, "row %d (%s): "+format, append([]any{i, l.ID}, args...)...)
 	}

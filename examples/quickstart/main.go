@@ -133,12 +133,14 @@ func run(ctx context.Context, in io.Reader, out io.Writer) error {
 	for _, id := range ids {
 		fmt.Fprintf(w, "  %4d  %s\n", byRule[id], id)
 	}
-	fmt.Fprintf(w, "report duties (%d):\n", len(reports))
+	byKind := map[rule.ReportKind]int{}
 	keys := make([]string, 0, len(reports))
-	for k := range reports {
+	for k, r := range reports {
 		keys = append(keys, k)
+		byKind[r.Kind]++
 	}
 	sort.Strings(keys)
+	fmt.Fprintf(w, "report duties (%d: CTR %d, STR %d):\n", len(reports), byKind[rule.CTR], byKind[rule.STR])
 	for _, k := range keys {
 		r := reports[k]
 		fmt.Fprintf(w, "  %s  %s  total %s (threshold %s; %s)\n", r.Kind, r.Key, r.Total, r.Threshold, r.Citation)
