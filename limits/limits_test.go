@@ -17,7 +17,7 @@ var seoul, _ = time.LoadLocation("Asia/Seoul")
 
 func krTable(t *testing.T) *limits.Table {
 	t.Helper()
-	tbl, err := limits.NewTable(kr.Limits(), &limits.Options{Currency: "KRW", Location: seoul})
+	tbl, err := limits.NewTable(kr.Pack().Limits, &limits.Options{Currency: "KRW", Location: seoul})
 	if err != nil {
 		t.Fatal(err)
 	}
