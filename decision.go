@@ -2,6 +2,7 @@ package comply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -33,10 +34,19 @@ type Decision struct {
 	// EvaluatedAt is when the engine decided (Options.Now), for records.
 	EvaluatedAt time.Time `json:"evaluated_at"`
 
-	engine  *Engine
-	subject string
-	req     store.Request // scratch space for the reservation, saving an allocation
-	facts   factSource    // scratch space for the AML fact source
+	engine *Engine
+	legs   [3]leg // one per pack that judges the transaction
+	nlegs  int
+}
+
+// leg is one pack's part of a decision: its subject in the store and its
+// reservation. The scratch space lives here to save allocations.
+type leg struct {
+	p                   *pack
+	subject             string
+	reserved, duplicate bool
+	req                 store.Request
+	facts               factSource
 }
 
 // Allowed reports whether the action is Allow. It is false for the zero
@@ -48,10 +58,34 @@ func (d *Decision) Allowed() bool { return d != nil && d.Action.Allowed() }
 // no-op. It returns an error wrapping [ErrNotReserved] when the decision
 // reserved nothing, and the store's error (store.ErrVoided) after a Void.
 func (d *Decision) Commit(ctx context.Context) error {
+	if d == nil || d.engine == nil {
+		return fmt.Errorf("%w: %s", ErrNotReserved, d.txID())
+	}
+	return d.settle(ctx, d.engine.commit)
+}
+
+func (e *Engine) commit(ctx context.Context, subject, txID string) error {
+	return e.store.Commit(ctx, subject, txID)
+}
+
+func (e *Engine) void(ctx context.Context, subject, txID string) error {
+	return e.store.Void(ctx, subject, txID)
+}
+
+// settle applies op to every reservation of the decision (one per pack).
+func (d *Decision) settle(ctx context.Context, op func(context.Context, string, string) error) error {
 	if d == nil || !d.Reserved || d.engine == nil {
 		return fmt.Errorf("%w: %s", ErrNotReserved, d.txID())
 	}
-	return d.engine.store.Commit(ctx, d.subject, d.TxID)
+	var errs []error
+	for i := 0; i < d.nlegs; i++ {
+		if lg := &d.legs[i]; lg.reserved {
+			if err := op(ctx, lg.subject, d.TxID); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Void releases the reservation because the payment did not happen: its
@@ -59,10 +93,10 @@ func (d *Decision) Commit(ctx context.Context) error {
 // returns an error wrapping [ErrNotReserved] when the decision reserved
 // nothing, and the store's error (store.ErrCommitted) after a Commit.
 func (d *Decision) Void(ctx context.Context) error {
-	if d == nil || !d.Reserved || d.engine == nil {
+	if d == nil || d.engine == nil {
 		return fmt.Errorf("%w: %s", ErrNotReserved, d.txID())
 	}
-	return d.engine.store.Void(ctx, d.subject, d.TxID)
+	return d.settle(ctx, d.engine.void)
 }
 
 func (d *Decision) txID() string {

@@ -374,104 +374,164 @@ func (e *Engine) evaluate(ctx context.Context, tx *payment.Transaction) (*Decisi
 	if limit := now.Add(e.skew); tx.Time.After(limit) {
 		return nil, fmt.Errorf("%w: time: %w: %s is more than %s ahead of the clock", ErrInvalidTransaction, payment.ErrInvalidTime, tx.Time.Format(time.RFC3339), e.skew)
 	}
-	p := e.packFor(tx.Country)
-	if p == nil {
-		return nil, fmt.Errorf("%w for country %s", ErrNoPack, tx.Country)
-	}
-	amount, err := e.convert(ctx, tx, p)
-	if err != nil {
+	d := &Decision{TxID: tx.ID, engine: e}
+	if err := e.pickPacks(d, tx); err != nil {
 		return nil, err
 	}
-	d := &Decision{TxID: tx.ID, Packs: p.refs, engine: e}
-	d.subject = p.Pack.Code + "/" + tx.Customer.ID
-	tbl := p.Limits
 
-	// Rules other than the limit table see the transaction in the pack's
-	// currency.
-	ptx := tx
-	if tx.Amount.Currency != p.Pack.Currency {
-		c := *tx
-		c.Amount = payment.Money{Amount: amount, Currency: p.Pack.Currency}
-		ptx = &c
-	}
+	// Screening runs once, whatever the packs.
+	pep := tx.Customer.PEP
 	if e.scr != nil {
 		d.Findings = append(d.Findings, e.scr.Check(tx)...)
-		if screenedPEP(d.Findings) && !tx.Customer.PEP {
-			// The lists say the customer is a PEP: the KYC policy's EDD
-			// trigger must see it.
-			c := *ptx
-			c.Customer.PEP = true
-			ptx = &c
-		}
+		// The lists may say the customer is a PEP: the KYC policy's EDD
+		// trigger must see it.
+		pep = pep || screenedPEP(d.Findings)
 	}
-	if p.KYC != nil {
-		fs, err := p.KYC.Check(ptx)
-		if err != nil {
-			return nil, fmt.Errorf("comply: kyc: %w", err)
-		}
-		d.Findings = append(d.Findings, fs...)
-	}
-
-	var buf [16]*limits.Row
-	rows := tbl.Applicable(tx, buf[:0])
-	d.Findings = tbl.CheckTransaction(tx, amount, rows, d.Findings)
-	d.Reports = tbl.TransactionReports(tx, amount, rows, d.Reports)
-
-	if maxAction(d.Findings) < rule.StepUp {
-		if err := e.reserve(ctx, d, p, tx, amount, rows); err != nil {
-			return nil, err
-		}
-	}
-	if p.AML != nil {
-		d.facts = factSource{e: e, p: p, subject: d.subject, tx: tx}
-		in := aml.Input{Tx: ptx, Facts: &d.facts, Location: p.Location, MaxAmount: maxPerTransaction(rows)}
-		if tx.Counterparty != nil {
-			in.CounterpartyFirstSeen = tx.Counterparty.FirstSeen
-		}
-		fs, err := p.AML.Evaluate(ctx, &in)
-		switch {
-		case err == nil:
-			d.Findings = append(d.Findings, fs...)
-			d.Reports = p.duties(tx, amount, maxAction(fs), d.Reports)
-		case errors.Is(err, ErrStore) && ctx.Err() == nil && e.onErr != rule.ActionUnspecified:
-			e.log.WarnContext(ctx, "comply: store failed reading facts; answering with the configured fallback",
-				slog.String("tx", tx.ID), slog.String("action", e.onErr.String()), slog.Any("error", err))
-			d.Findings = append(d.Findings, rule.Finding{
-				Rule:    "comply.store_unavailable",
-				Action:  e.onErr,
-				Code:    rule.CodeStoreError,
-				Message: "the store failed, so monitoring rules could not read their facts: " + err.Error(),
-			})
-		default:
+	for i := 0; i < d.nlegs; i++ {
+		if err := e.judge(ctx, d, &d.legs[i], tx, pep); err != nil {
 			e.release(ctx, d)
-			return nil, fmt.Errorf("comply: aml: %w", err)
+			return nil, err
 		}
 	}
 	d.Action = maxAction(d.Findings)
 	if d.Action == rule.ActionUnspecified {
 		d.Action = rule.Allow
 	}
-	if d.Action >= rule.StepUp && d.Reserved && !d.Duplicate {
-		// A rule after the reservation refused the transaction: give the
-		// room back, since no money will move.
+	if d.Action >= rule.StepUp {
+		// A rule refused the transaction after a reservation was made: give
+		// the room back, since no money will move.
 		e.release(ctx, d)
 	}
 	d.EvaluatedAt = now
 	return d, nil
 }
 
-// release voids a reservation the decision no longer stands behind. A
+// pickPacks sets the decision's legs: the pack of the transaction's
+// country, then those of the customer's and the counterparty's countries
+// when they differ and the engine has them (a cross-border transaction is
+// judged by every pack that applies).
+func (e *Engine) pickPacks(d *Decision, tx *payment.Transaction) error {
+	p := e.packFor(tx.Country)
+	if p == nil {
+		return fmt.Errorf("%w for country %s", ErrNoPack, tx.Country)
+	}
+	d.legs[0].p = p
+	d.nlegs = 1
+	add := func(country string) {
+		if country == "" {
+			return
+		}
+		q := e.packFor(country)
+		if q == nil {
+			return
+		}
+		for i := 0; i < d.nlegs; i++ {
+			if d.legs[i].p == q {
+				return
+			}
+		}
+		d.legs[d.nlegs].p = q
+		d.nlegs++
+	}
+	add(tx.Customer.Country)
+	if tx.Counterparty != nil {
+		add(tx.Counterparty.Country)
+	}
+	if d.nlegs == 1 {
+		d.Packs = p.refs // shared, read-only: no allocation
+		return nil
+	}
+	for i := 0; i < d.nlegs; i++ {
+		d.Packs = append(d.Packs, d.legs[i].p.refs...)
+	}
+	return nil
+}
+
+// judge runs one pack's KYC policy, limits (with the one atomic
+// reservation) and monitoring rules, adding to the decision.
+func (e *Engine) judge(ctx context.Context, d *Decision, lg *leg, tx *payment.Transaction, pep bool) error {
+	p := lg.p
+	amount, err := e.convert(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	lg.subject = p.Pack.Code + "/" + tx.Customer.ID
+
+	// Rules other than the limit table see the transaction in the pack's
+	// currency.
+	ptx := tx
+	if tx.Amount.Currency != p.Pack.Currency || pep != tx.Customer.PEP {
+		c := *tx
+		c.Amount = payment.Money{Amount: amount, Currency: p.Pack.Currency}
+		c.Customer.PEP = pep
+		ptx = &c
+	}
+	if p.KYC != nil {
+		fs, err := p.KYC.Check(ptx)
+		if err != nil {
+			return fmt.Errorf("comply: kyc: %w", err)
+		}
+		d.Findings = append(d.Findings, fs...)
+	}
+
+	tbl := p.Limits
+	var buf [16]*limits.Row
+	rows := tbl.Applicable(tx, buf[:0])
+	d.Findings = tbl.CheckTransaction(tx, amount, rows, d.Findings)
+	d.Reports = tbl.TransactionReports(tx, amount, rows, d.Reports)
+
+	if maxAction(d.Findings) < rule.StepUp {
+		if err := e.reserve(ctx, d, lg, tx, amount, rows); err != nil {
+			return err
+		}
+	}
+	if p.AML == nil {
+		return nil
+	}
+	lg.facts = factSource{e: e, p: p, subject: lg.subject, tx: tx}
+	in := aml.Input{Tx: ptx, Facts: &lg.facts, Location: p.Location, MaxAmount: maxPerTransaction(rows)}
+	if tx.Counterparty != nil {
+		in.CounterpartyFirstSeen = tx.Counterparty.FirstSeen
+	}
+	fs, err := p.AML.Evaluate(ctx, &in)
+	switch {
+	case err == nil:
+		d.Findings = append(d.Findings, fs...)
+		d.Reports = p.duties(tx, amount, maxAction(fs), d.Reports)
+	case errors.Is(err, ErrStore) && ctx.Err() == nil && e.onErr != rule.ActionUnspecified:
+		e.log.WarnContext(ctx, "comply: store failed reading facts; answering with the configured fallback",
+			slog.String("tx", tx.ID), slog.String("action", e.onErr.String()), slog.Any("error", err))
+		d.Findings = append(d.Findings, rule.Finding{
+			Rule:    "comply.store_unavailable",
+			Action:  e.onErr,
+			Code:    rule.CodeStoreError,
+			Message: "the store failed, so monitoring rules could not read their facts: " + err.Error(),
+		})
+	default:
+		return fmt.Errorf("comply: aml: %w", err)
+	}
+	return nil
+}
+
+// release voids the reservations the decision no longer stands behind. A
 // failure is logged: the entry stays pending, which over-counts (never
 // under-counts) until the host or a sweeper voids it.
 func (e *Engine) release(ctx context.Context, d *Decision) {
-	if !d.Reserved || d.Duplicate {
-		return
-	}
-	if err := e.store.Void(ctx, d.subject, d.TxID); err != nil {
-		e.log.WarnContext(ctx, "comply: could not release a refused reservation", slog.String("tx", d.TxID), slog.Any("error", err))
-		return
+	for i := 0; i < d.nlegs; i++ {
+		lg := &d.legs[i]
+		if !lg.reserved || lg.duplicate {
+			continue
+		}
+		if err := e.store.Void(ctx, lg.subject, d.TxID); err != nil {
+			e.log.WarnContext(ctx, "comply: could not release a refused reservation", slog.String("tx", d.TxID), slog.Any("error", err))
+			continue
+		}
+		lg.reserved = false
 	}
 	d.Reserved = false
+	for i := 0; i < d.nlegs; i++ {
+		d.Reserved = d.Reserved || d.legs[i].reserved
+	}
 }
 
 // screenedPEP reports whether screening found the customer on a PEP list.
@@ -552,11 +612,12 @@ func (f *factSource) Facts(ctx context.Context, qs []aml.FactQuery) ([]aml.Fact,
 
 // reserve makes the one atomic store call and turns its result into
 // findings and reports.
-func (e *Engine) reserve(ctx context.Context, d *Decision, p *pack, tx *payment.Transaction, amount decimal.Decimal, rows []*limits.Row) error {
+func (e *Engine) reserve(ctx context.Context, d *Decision, lg *leg, tx *payment.Transaction, amount decimal.Decimal, rows []*limits.Row) error {
+	p := lg.p
 	pl := p.planFor(rows)
-	req := &d.req
+	req := &lg.req
 	*req = store.Request{
-		Subject:  d.subject,
+		Subject:  lg.subject,
 		TxID:     tx.ID,
 		Time:     tx.Time,
 		Class:    limits.Class(tx.Channel, tx.Direction),
@@ -585,7 +646,7 @@ func (e *Engine) reserve(ctx context.Context, d *Decision, p *pack, tx *payment.
 	tbl := p.Limits
 	switch res.Status {
 	case store.Reserved:
-		d.Reserved = true
+		lg.reserved, d.Reserved = true, true
 		for _, u := range res.Reached {
 			r := pl.rows[u.Cap]
 			d.Reports = append(d.Reports, tbl.ReportDuty(tx, r, u.Amount.Add(amount)))
@@ -595,7 +656,7 @@ func (e *Engine) reserve(ctx context.Context, d *Decision, p *pack, tx *payment.
 			d.Findings = append(d.Findings, tbl.Breach(tx, pl.rows[u.Cap], amount, u.Amount, u.Count))
 		}
 	case store.Duplicate:
-		d.Duplicate = true
+		lg.duplicate, d.Duplicate = true, true
 		if res.State == store.Voided {
 			d.Findings = append(d.Findings, rule.Finding{
 				Rule:    "comply.duplicate_voided",
@@ -604,7 +665,7 @@ func (e *Engine) reserve(ctx context.Context, d *Decision, p *pack, tx *payment.
 				Message: "transaction id " + tx.ID + " was reserved and then voided; a new attempt needs a new id",
 			})
 		} else {
-			d.Reserved = true
+			lg.reserved, d.Reserved = true, true
 		}
 	default:
 		return fmt.Errorf("%w: unexpected reservation status %s", ErrStore, res.Status)
