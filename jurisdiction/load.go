@@ -343,7 +343,11 @@ func (l *loader) load() *Pack {
 	p.Extends, p.Loosen, p.Sources, p.Lists = pf.Extends, pf.Loosen, pf.Sources, pf.Lists
 	p.src = ps
 	l.checkPack(ps, p)
-	builtin := l.builtinRules(ps, p.builtinNode)
+	var builtin []aml.Rule
+	if p.Extends == "" || p.builtinNode != nil {
+		// An overlay adds to a pack that has its built-in rules already.
+		builtin = l.builtinRules(ps, p.builtinNode)
+	}
 	p.Params = l.params(ps, p.paramsNode)
 
 	if s, ok := l.read(FileLimits, false); ok {
@@ -421,7 +425,7 @@ func (l *loader) checkPack(s *src, p *Pack) {
 			l.errAt(s, s.root, rule.CodePackSchema, "missing %s", k)
 		}
 	}
-	if p.Code != "" {
+	if p.Code != "" && p.Extends == "" {
 		if _, err := payment.ParseCountry(p.Code); err != nil && p.Code != "EU" {
 			l.errAt(s, node("code"), rule.CodePackSchema, "code: %v", err)
 		}
