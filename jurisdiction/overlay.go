@@ -178,4 +178,3 @@ func covers[T comparable](o, b []T) bool {
 	}
 	return true
 }
-
