@@ -1,0 +1,463 @@
+package packtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/comply-go/comply"
+	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/payment"
+	"github.com/comply-go/comply/rule"
+	"github.com/comply-go/comply/store/memstore"
+	"github.com/shopspring/decimal"
+)
+
+// Retention is how long the store of each case keeps entries.
+const Retention = 400 * 24 * time.Hour
+
+// Result is the outcome of the tests of one pack folder.
+type Result struct {
+	// Dir is the pack's folder in the file system.
+	Dir string
+	// Pack is the pack under test.
+	Pack jurisdiction.Ref
+	// Cases are the cases in the order of tests.yaml.
+	Cases []CaseResult
+}
+
+// Failed returns the number of cases that failed.
+func (r *Result) Failed() int {
+	n := 0
+	for i := range r.Cases {
+		if !r.Cases[i].Passed() {
+			n++
+		}
+	}
+	return n
+}
+
+// CaseResult is the outcome of one case.
+type CaseResult struct {
+	// Name is the case's name.
+	Name string
+	// Pos is where the case starts in tests.yaml.
+	Pos rule.Pos
+	// Failures says, one entry per failed step, what the engine answered
+	// instead of what the case wants. Empty when the case passed.
+	Failures []Failure
+}
+
+// Passed reports whether every step of the case got what it wants.
+func (c *CaseResult) Passed() bool { return len(c.Failures) == 0 }
+
+// Failure is one step that did not get what it wants.
+type Failure struct {
+	// Pos is where the step starts in tests.yaml.
+	Pos rule.Pos
+	// Step is the step's number, from 1.
+	Step int
+	// TxID is the step's transaction id.
+	TxID string
+	// Msg says what was wanted and what was got, on one line.
+	Msg string
+	// Details are further lines: the decision's findings and reports.
+	Details []string
+}
+
+// Error renders "file:line: step N (tx id): message".
+func (f *Failure) Error() string {
+	return fmt.Sprintf("%s: step %d (%s): %s", f.Pos, f.Step, f.TxID, f.Msg)
+}
+
+// suite is a loaded pack with its cases.
+type suite struct {
+	dir   string
+	main  *jurisdiction.Pack
+	cases []*tcase
+	extra map[string]*jurisdiction.Pack // by folder
+}
+
+// RunDir loads the pack in fsys at dir with [jurisdiction.Load], reads
+// dir/tests.yaml, and runs every case. The error is for a pack or a test
+// file that cannot be loaded (a [rule.ErrorList] with positions where there
+// are); failed cases are in the Result.
+func RunDir(fsys fs.FS, dir string) (*Result, error) {
+	s, err := load(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Dir: dir, Pack: s.main.Ref()}
+	for _, c := range s.cases {
+		res.Cases = append(res.Cases, s.run(context.Background(), c))
+	}
+	return res, nil
+}
+
+// Run loads the pack in fsys at dir and runs every case of its tests.yaml
+// as a subtest named after the case, failing it with the step's file:line,
+// what was wanted and what the engine answered. It stops the test with
+// t.Fatal when the pack or the test file cannot be loaded.
+func Run(t *testing.T, fsys fs.FS, dir string) {
+	t.Helper()
+	s, err := load(fsys, dir)
+	if err != nil {
+		t.Fatalf("packtest: %v", err)
+	}
+	for _, c := range s.cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := s.run(t.Context(), c)
+			for _, f := range r.Failures {
+				t.Errorf("%s\n%s", f.Error(), strings.Join(indent(f.Details), "\n"))
+			}
+		})
+	}
+}
+
+func indent(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = "    " + l
+	}
+	return out
+}
+
+// load reads the pack, its tests and the extra packs the cases name.
+func load(fsys fs.FS, dir string) (*suite, error) {
+	dir = path.Clean(dir)
+	main, err := loadPack(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	file := path.Join(dir, TestsFile)
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrNoTests, file, err)
+	}
+	return newSuite(fsys, dir, file, data, main)
+}
+
+type sentinel string
+
+func (s sentinel) Error() string { return string(s) }
+
+// Errors of [RunDir] and [Run] beside the [rule.ErrorList] of a pack or
+// test file that does not load; test them with errors.Is.
+const (
+	// ErrNoTests: the pack folder has no readable tests.yaml.
+	ErrNoTests sentinel = "packtest: no tests"
+	// ErrBase: the pack is an overlay (extends: CODE) and the pack it
+	// extends could not be loaded from the sibling folder named by the
+	// lower-case code.
+	ErrBase sentinel = "packtest: cannot load the pack an overlay extends"
+)
+
+// loadPack loads the pack in dir. An overlay (extends: KR) is layered over
+// the pack in the sibling folder named by the lower-case code (../kr).
+func loadPack(fsys fs.FS, dir string) (*jurisdiction.Pack, error) {
+	p, err := jurisdiction.Load(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	if p.Extends == "" {
+		return p, nil
+	}
+	baseDir := path.Join(dir, "..", strings.ToLower(p.Extends))
+	if !validPath(baseDir) {
+		return nil, fmt.Errorf("%w: %s extends %s, whose folder %s is outside the file system", ErrBase, dir, p.Extends, baseDir)
+	}
+	base, err := jurisdiction.Load(fsys, baseDir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s extends %s (folder %s): %w", ErrBase, dir, p.Extends, baseDir, err)
+	}
+	if base.Extends != "" {
+		return nil, fmt.Errorf("%w: %s extends %s, itself an overlay", ErrBase, dir, baseDir)
+	}
+	return jurisdiction.Overlay(base, p)
+}
+
+// newSuite parses tests.yaml for main, loading the extra packs from fsys.
+func newSuite(fsys fs.FS, dir, file string, data []byte, main *jurisdiction.Pack) (*suite, error) {
+	p := &parser{file: file, dir: dir, code: main.Code}
+	s := &suite{dir: dir, main: main, extra: map[string]*jurisdiction.Pack{}}
+	s.cases = p.parse(data)
+	for _, c := range s.cases {
+		for _, ref := range c.packs {
+			if _, done := s.extra[ref.dir]; done {
+				continue
+			}
+			x, err := loadPack(fsys, ref.dir)
+			s.extra[ref.dir] = x
+			if err != nil {
+				p.errorAt(ref.pos.Line, ref.pos.Col, "pack %s does not load", ref.dir)
+				if l := rule.AsList(err); len(l) > 0 {
+					p.errs = append(p.errs, l...)
+				} else {
+					p.errs = append(p.errs, &rule.Error{Pos: rule.Pos{File: ref.dir}, Code: rule.CodePackSchema, Msg: err.Error(), Err: err})
+				}
+			}
+		}
+	}
+	for _, c := range s.cases {
+		packs := s.packs(c)
+		p.decode(c, func(country string) payment.Currency {
+			for _, x := range packs {
+				if x != nil && x.Code == country {
+					return x.Currency
+				}
+			}
+			return ""
+		})
+	}
+	if len(p.errs) > 0 {
+		p.errs.Sort()
+		return nil, p.errs
+	}
+	return s, nil
+}
+
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// packs returns the packs of case c: the pack under test first.
+func (s *suite) packs(c *tcase) []*jurisdiction.Pack {
+	out := []*jurisdiction.Pack{s.main}
+	for _, ref := range c.packs {
+		if x := s.extra[ref.dir]; x != nil && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// run runs case c on a fresh engine and store.
+func (s *suite) run(ctx context.Context, c *tcase) CaseResult {
+	res := CaseResult{Name: c.name, Pos: c.pos}
+	fail := func(st *step, i int, msg string, details ...string) {
+		id := ""
+		if st.tx != nil {
+			id = st.tx.ID
+		}
+		res.Failures = append(res.Failures, Failure{Pos: st.pos, Step: i + 1, TxID: id, Msg: msg, Details: details})
+	}
+	now := c.now
+	if now.IsZero() {
+		for _, st := range c.steps {
+			if st.tx != nil && st.tx.Time.After(now) {
+				now = st.tx.Time
+			}
+		}
+		now = now.Add(time.Hour)
+	}
+	ms, err := memstore.New(&memstore.Options{Retention: Retention})
+	if err != nil {
+		fail(c.steps[0], 0, "memstore: "+err.Error())
+		return res
+	}
+	defer ms.Close()
+	opts := &comply.Options{
+		Packs: s.packs(c),
+		Store: ms,
+		Now:   func() time.Time { return now },
+	}
+	if len(c.fx) > 0 {
+		opts.FX = fxMap(c.fx)
+	}
+	eng, err := comply.New(opts)
+	if err != nil {
+		fail(c.steps[0], 0, "comply.New: "+firstLine(err), strings.Split(err.Error(), "\n")...)
+		return res
+	}
+	for i, st := range c.steps {
+		if st.tx == nil {
+			// Not decodable: the case wants an invalid transaction.
+			if st.txErr != nil && st.want.err != comply.ErrInvalidTransaction {
+				fail(st, i, "tx: "+st.txErr.Error())
+			}
+			continue
+		}
+		d, err := eng.Evaluate(ctx, st.tx)
+		if msg, details := check(&st.want, d, err); msg != "" {
+			fail(st, i, msg, details...)
+		}
+		if err != nil || d == nil {
+			continue
+		}
+		var serr error
+		switch st.settle {
+		case settleDefault:
+			if d.Allowed() && d.Reserved && !d.Duplicate {
+				serr = d.Commit(ctx)
+			}
+		case settleCommit:
+			serr = d.Commit(ctx)
+		case settleVoid:
+			serr = d.Void(ctx)
+		}
+		if serr != nil {
+			fail(st, i, "settle: "+serr.Error())
+		}
+	}
+	return res
+}
+
+// check compares a step's outcome with what it wants and returns the
+// failure message and details, or "" when the step passed.
+func check(w *want, d *comply.Decision, err error) (string, []string) {
+	if w.err != nil {
+		switch {
+		case err == nil:
+			return fmt.Sprintf("want error %s, got a decision: %s", w.errName, d.Action), describe(d)
+		case !errors.Is(err, w.err):
+			return fmt.Sprintf("want error %s, got error: %v", w.errName, err), nil
+		}
+		return "", nil
+	}
+	if err != nil {
+		return fmt.Sprintf("want action %s, got error: %v", w.action, err), nil
+	}
+	var msgs []string
+	if d.Action != w.action {
+		msgs = append(msgs, fmt.Sprintf("want action %s, got %s", w.action, d.Action))
+	}
+	got := map[rule.ID]bool{}
+	var gotIDs []rule.ID
+	requires := map[string]bool{}
+	for _, f := range d.Findings {
+		if !got[f.Rule] {
+			gotIDs = append(gotIDs, f.Rule)
+		}
+		got[f.Rule] = true
+		for _, r := range f.Requires {
+			requires[r] = true
+		}
+	}
+	if missing := missingIDs(w.rules, got); len(missing) > 0 {
+		msgs = append(msgs, "missing rules "+joinIDs(missing))
+	}
+	if w.hasOnly {
+		want := map[rule.ID]bool{}
+		for _, id := range w.onlyRules {
+			want[id] = true
+		}
+		missing := missingIDs(w.onlyRules, got)
+		extra := missingIDs(gotIDs, want)
+		if len(missing) > 0 {
+			msgs = append(msgs, "missing rules "+joinIDs(missing))
+		}
+		if len(extra) > 0 {
+			msgs = append(msgs, "unexpected rules "+joinIDs(extra))
+		}
+	}
+	var missingReq []string
+	for _, r := range w.requires {
+		if !requires[r] {
+			missingReq = append(missingReq, r)
+		}
+	}
+	if len(missingReq) > 0 {
+		msgs = append(msgs, "missing requires "+strings.Join(missingReq, ", "))
+	}
+	if w.hasReports {
+		gotRep := map[rule.ID]bool{}
+		for _, r := range d.Reports {
+			gotRep[r.Rule] = true
+		}
+		if len(w.reports) == 0 && len(d.Reports) > 0 {
+			msgs = append(msgs, "want no reports")
+		}
+		if missing := missingIDs(w.reports, gotRep); len(missing) > 0 {
+			msgs = append(msgs, "missing reports "+joinIDs(missing))
+		}
+	}
+	if len(msgs) == 0 {
+		return "", nil
+	}
+	return strings.Join(dedupe(msgs), "; "), describe(d)
+}
+
+func dedupe(s []string) []string {
+	out := s[:0]
+	seen := map[string]bool{}
+	for _, x := range s {
+		if !seen[x] {
+			out = append(out, x)
+		}
+		seen[x] = true
+	}
+	return out
+}
+
+func missingIDs(want []rule.ID, got map[rule.ID]bool) []rule.ID {
+	var out []rule.ID
+	for _, id := range want {
+		if !got[id] && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func joinIDs(ids []rule.ID) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	sort.Strings(s)
+	return strings.Join(s, ", ")
+}
+
+// describe lists a decision's findings and reports, one a line.
+func describe(d *comply.Decision) []string {
+	if d == nil {
+		return nil
+	}
+	var out []string
+	if len(d.Findings) == 0 {
+		out = append(out, "findings: none")
+	}
+	for _, f := range d.Findings {
+		l := fmt.Sprintf("finding %s %s: %s", f.Rule, f.Action, f.Message)
+		if len(f.Requires) > 0 {
+			l += " [requires " + strings.Join(f.Requires, ", ") + "]"
+		}
+		out = append(out, l)
+	}
+	for _, r := range d.Reports {
+		l := fmt.Sprintf("report %s %s", r.Kind, r.Rule)
+		if r.Total != "" {
+			l += ": total " + r.Total
+		}
+		if r.Threshold != "" {
+			l += ", threshold " + r.Threshold
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// fxMap is a comply.FXSource of fixed rates keyed "USDKRW".
+type fxMap map[string]decimal.Decimal
+
+// errNoRate is returned for a pair the case gives no rate for.
+var errNoRate = errors.New("packtest: no rate in the case's fx")
+
+// Rate implements comply.FXSource.
+func (m fxMap) Rate(_ context.Context, from, to payment.Currency, _ time.Time) (decimal.Decimal, error) {
+	if from == to {
+		return decimal.NewFromInt(1), nil
+	}
+	if r, ok := m[string(from)+string(to)]; ok {
+		return r, nil
+	}
+	return decimal.Decimal{}, fmt.Errorf("%w for %s%s", errNoRate, from, to)
+}
