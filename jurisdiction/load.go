@@ -57,6 +57,11 @@ func Load(fsys fs.FS, dir string) (*Pack, error) {
 		}
 	}
 	if len(l.errs) > 0 {
+		for _, e := range l.errs {
+			if sf := l.srcs[e.Pos.File]; sf != nil && e.Source == "" && e.Pos.Line > 0 && e.Pos.Line <= len(sf.lines) {
+				e.Source = sf.lines[e.Pos.Line-1]
+			}
+		}
 		l.errs.Sort()
 		return nil, l.errs
 	}
@@ -67,6 +72,7 @@ type loader struct {
 	fsys fs.FS
 	dir  string
 	errs rule.ErrorList
+	srcs map[string]*src // by display name, for the source lines of errors
 }
 
 // src is one parsed file.
@@ -101,6 +107,10 @@ func (l *loader) read(name string, required bool) (*src, bool) {
 		return nil, false
 	}
 	s := &src{name: l.display(name), lines: strings.Split(string(data), "\n")}
+	if l.srcs == nil {
+		l.srcs = map[string]*src{}
+	}
+	l.srcs[s.name] = s
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line := 0
