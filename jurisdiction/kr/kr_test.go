@@ -6,6 +6,7 @@ import (
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/jurisdiction/kr"
 	"github.com/comply-go/comply/kyc"
+	"github.com/comply-go/comply/packtest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 )
@@ -33,3 +34,6 @@ func TestLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestPack runs the pack's own cases, tests.yaml.
+func TestPack(t *testing.T) { packtest.Run(t, kr.FS(), ".") }
