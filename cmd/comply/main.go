@@ -3,6 +3,7 @@
 // Usage:
 //
 //	comply lint [--json] FILE...
+//	comply test [-q] DIR...        (DIR/... for every pack folder under DIR)
 //
 // Subcommands live in run<Cmd>(args, stdout, stderr) int functions, one
 // file each, dispatched on os.Args[1].
@@ -25,6 +26,7 @@ var commands = []struct {
 	run     func(args []string, stdout, stderr io.Writer) int
 }{
 	{"lint", "check AML rule files and print positioned errors", runLint},
+	{"test", "run the tests.yaml of jurisdiction pack folders", runTest},
 }
 
 // run dispatches on the subcommand and returns the exit code: 0 for
