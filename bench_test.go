@@ -9,7 +9,9 @@ import (
 
 	"github.com/comply-go/comply"
 	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/jurisdiction/all"
 	"github.com/comply-go/comply/jurisdiction/kr"
+	"github.com/comply-go/comply/jurisdiction/us"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/store"
@@ -167,5 +169,63 @@ func handwritten(b *testing.B, st store.Backend, feed *benchFeed) func(int) {
 		if err := st.Commit(ctx, req.Subject, tx.ID); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkCompilePacks compiles every built-in pack once, as comply.New
+// does (target: under 200 ms for all of them).
+func BenchmarkCompilePacks(b *testing.B) {
+	packs := all.Packs()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := comply.New(&comply.Options{Packs: packs, Store: newMemstore(b)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(packs)), "packs")
+}
+
+// BenchmarkEvaluateCrossBorder judges a KR customer's transfer to a US
+// counterparty by both packs (two reservations, both AML programs), against
+// the same transfer judged by KR alone.
+func BenchmarkEvaluateCrossBorder(b *testing.B) {
+	for _, cross := range []bool{false, true} {
+		name := "domestic"
+		if cross {
+			name = "KR+US"
+		}
+		b.Run(name, func(b *testing.B) {
+			eng, err := comply.New(&comply.Options{
+				Packs: []*jurisdiction.Pack{kr.Pack(), us.Pack()},
+				Store: newMemstore(b),
+				FX:    fixedFX{"KRWUSD": "0.00072", "USDKRW": "1390"},
+				Now:   func() time.Time { return time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC) },
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			feed := newBenchFeed(b.N, 10_000)
+			cp := &payment.Party{ID: "p-1", Country: "KR"}
+			if cross {
+				cp.Country = "US"
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				tx := *feed.tx(i)
+				tx.Channel, tx.Direction, tx.Counterparty = payment.EWallet, payment.Transfer, cp
+				tx.Amount = payment.MustParseMoney("13000 KRW")
+				d, err := eng.Evaluate(ctx, &tx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d.Reserved {
+					if err := d.Void(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }

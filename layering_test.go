@@ -26,6 +26,7 @@ var allowed = []struct {
 	{pkg: "aml/...", deps: []string{"payment", "rule", "aml/..."}},
 	{pkg: "jurisdiction", deps: []string{"payment", "rule", "limits", "kyc/...", "aml/..."}},
 	{pkg: "jurisdiction/...", deps: []string{"jurisdiction", "payment", "rule", "limits", "kyc/...", "aml/..."}},
+	{pkg: "jurisdiction/all", deps: []string{"jurisdiction", "jurisdiction/...", "payment", "rule", "limits", "kyc/...", "aml/..."}},
 	{pkg: "", deps: []string{"payment", "rule", "limits", "kyc/...", "aml/...", "jurisdiction", "store", "store/memstore"}},
 	{pkg: "packtest", deps: []string{"", "payment", "rule", "limits", "kyc/...", "aml/...", "jurisdiction", "jurisdiction/...", "store", "store/memstore"}},
 	{pkg: "store/redisstore", deps: []string{"store"}, heavy: true},
