@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/limits"
@@ -35,13 +36,13 @@ func TestGenerateRows(t *testing.T) {
 	p := &jurisdiction.Pack{
 		Code: "JP", Name: "Japan | test", Currency: "JPY", TimeZone: "Asia/Tokyo", Version: "t",
 		Limits: []limits.Limit{
-			{ID: "jp.cap", Description: "a cap", Kind: limits.Rolling, Window: 24 * 60 * 60 * 1e9, Channels: []payment.Channel{payment.Prepaid},
+			{ID: "jp.cap", Description: "a cap", Kind: limits.Rolling, Window: 24 * time.Hour, Channels: []payment.Channel{payment.Prepaid},
 				Tiers: []payment.Tier{payment.TierBasic}, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(100)), Exclusive: true, Citation: cite,
 				From: payment.Date{Year: 2020, Month: 1, Day: 1}, Disabled: true, DisabledReason: "unverified"},
 			{ID: "jp.ctr", Kind: limits.Day, Channels: []payment.Channel{payment.Cash}, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(2000000)),
 				Report: &limits.Report{Kind: rule.CTR}, Citation: cite},
 		},
-		Params: map[string]any{"ctr_threshold": decimal.NewFromInt(2000000), "rapid_cashout_share": decimal.RequireFromString("0.9"), "fan_in_senders_24h": 5},
+		Params:  map[string]any{"ctr_threshold": decimal.NewFromInt(2000000), "rapid_cashout_share": decimal.RequireFromString("0.9"), "fan_in_senders_24h": 5},
 		Reports: []jurisdiction.ReportDuty{{ID: "jp.str", Kind: rule.STR, Due: "promptly", Citation: cite}},
 	}
 	var b bytes.Buffer
