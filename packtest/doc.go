@@ -54,9 +54,20 @@
 //   - packs: more packs to load beside the pack under test, for
 //     cross-border cases: folders relative to the pack's folder ("../us"),
 //     or country codes, meaning the sibling folder named by the lower-case
-//     code ("US" is "../us"). The pack's own code is ignored.
+//     code ("US" is "../us") or else the pack [Options.Packs] returns. The
+//     pack's own code is ignored. A built-in pack's test reaches its
+//     siblings by running on the parent folder:
+//     packtest.Run(t, os.DirFS(".."), "kr").
 //   - now: the engine's clock (RFC 3339). Default: an hour after the case's
 //     latest transaction, so that the engine's future-skew check never trips.
+//
+// # Overlays
+//
+// A pack whose pack.yaml says "extends: KR" is layered with
+// [jurisdiction.Overlay] over the pack in the sibling folder ../kr, or else
+// over the one [Options.Packs] returns for KR, before its tests run.
+//
+// # Engine
 //
 // Each case runs on a fresh engine with a fresh in-memory store that keeps
 // 400 days, so that cases never see each other's transactions. Unknown keys

@@ -5,10 +5,12 @@ import (
 	"github.com/shopspring/decimal"
 	"io/fs"
 	"os"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/rule"
 	"github.com/google/go-cmp/cmp"
 )
@@ -57,7 +59,7 @@ func summarize(r *Result) []summary {
 }
 
 func TestRunDirFailing(t *testing.T) {
-	res, err := RunDir(os.DirFS("testdata"), "failing")
+	res, err := RunDir(os.DirFS("testdata"), "failing", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +118,7 @@ func TestParseErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := fixtures(t)
 			fsys["kr/tests.yaml"] = &fstest.MapFile{Data: []byte(tc.yaml)}
-			_, err := RunDir(fsys, "kr")
+			_, err := RunDir(fsys, "kr", nil)
 			if err == nil {
 				t.Fatal("RunDir() succeeded, want errors")
 			}
@@ -139,6 +141,7 @@ func TestLoadErrors(t *testing.T) {
 		name   string
 		change map[string]string // file → content ("" removes it)
 		dir    string
+		opts   *Options
 		is     error
 		want   []string // positions and codes of the rule.ErrorList
 	}{
@@ -147,6 +150,10 @@ func TestLoadErrors(t *testing.T) {
 		{name: "bad pack", change: map[string]string{"kr/pack.yaml": "code: KR\nversion: x\nname: K\ncurrency: KRW\ntime_zone: Asia/Seoul\nbogus: 1\n"}, dir: "kr",
 			want: []string{"kr/pack.yaml:6:1 pack_schema_error"}},
 		{name: "overlay without its base", change: map[string]string{"kr/pack.yaml": ""}, dir: "failing", is: ErrBase},
+		{name: "overlay without its base, Options.Packs does not know it", change: map[string]string{"kr/pack.yaml": ""}, dir: "failing",
+			opts: &Options{Packs: func(string) *jurisdiction.Pack { return nil }}, is: ErrNoPack},
+		{name: "a pack by code with no folder", change: map[string]string{"jp/pack.yaml": ""}, dir: "kr", is: ErrNoPack,
+			want: []string{"kr/tests.yaml:69:13 pack_schema_error"}},
 		{name: "extra pack that does not load", change: map[string]string{"jp/pack.yaml": "code: JP\n"}, dir: "kr",
 			want: []string{"jp/pack.yaml:1:1 pack_schema_error", "jp/pack.yaml:1:1 pack_schema_error", "jp/pack.yaml:1:1 pack_schema_error", "jp/pack.yaml:1:1 pack_schema_error", "kr/tests.yaml:69:13 pack_schema_error"}},
 	}
@@ -160,7 +167,7 @@ func TestLoadErrors(t *testing.T) {
 					fsys[f] = &fstest.MapFile{Data: []byte(data)}
 				}
 			}
-			_, err := RunDir(fsys, tc.dir)
+			_, err := RunDir(fsys, tc.dir, tc.opts)
 			if err == nil {
 				t.Fatal("RunDir() succeeded")
 			}
@@ -171,12 +178,56 @@ func TestLoadErrors(t *testing.T) {
 			for _, e := range rule.AsList(err) {
 				got = append(got, e.Pos.String()+" "+string(e.Code))
 			}
-			if tc.is == nil {
+			if tc.want != nil {
 				if diff := cmp.Diff(tc.want, got); diff != "" {
 					t.Errorf("errors mismatch (-want +got):\n%s\n%v", diff, err)
 				}
 			}
 		})
+	}
+}
+
+// TestOptionsPacks runs the overlay fixture and the cross-border case with
+// the packs they name by code supplied by Options.Packs instead of folders.
+func TestOptionsPacks(t *testing.T) {
+	fsys := fixtures(t)
+	krFS := fstest.MapFS{}
+	for name, f := range fsys {
+		if rest, ok := strings.CutPrefix(name, "kr/"); ok && rest != "tests.yaml" {
+			krFS[rest] = f
+			delete(fsys, name)
+		}
+		if rest, ok := strings.CutPrefix(name, "jp/"); ok {
+			krFS["jp/"+rest] = f
+			delete(fsys, name)
+		}
+	}
+	packs := map[string]*jurisdiction.Pack{}
+	for code, dir := range map[string]string{"KR": ".", "JP": "jp"} {
+		p, err := jurisdiction.Load(krFS, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		packs[code] = p
+	}
+	opts := &Options{Packs: func(code string) *jurisdiction.Pack { return packs[code] }}
+	res, err := RunDir(fsys, "failing", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Pack.Code != "KR" || !strings.HasSuffix(res.Pack.Version, "+ACME 1") || res.Failed() != 3 {
+		t.Errorf("overlay: pack %v, %d failed, want KR …+ACME 1 and 3", res.Pack, res.Failed())
+	}
+	fsys["kr/pack.yaml"] = krFS["pack.yaml"]
+	for _, f := range []string{"limits.yaml", "kyc.yaml", "rules.yaml", "reports.yaml"} {
+		fsys["kr/"+f] = krFS[f]
+	}
+	res, err = RunDir(fsys, "kr", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() != 0 {
+		t.Errorf("kr: %+v", res.Cases)
 	}
 }
 

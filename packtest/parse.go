@@ -53,10 +53,28 @@ type tcase struct {
 	steps []*step
 }
 
-// packRef is an extra pack a case loads: a folder in the file system.
+// packRef is an extra pack a case loads: a folder in the file system, or
+// a country code (its sibling folder, else Options.Packs).
 type packRef struct {
-	dir string
-	pos rule.Pos
+	code string
+	dir  string // "" when a code's sibling folder is outside the file system
+	pos  rule.Pos
+}
+
+// key identifies the pack in a suite's cache.
+func (r packRef) key() string {
+	if r.code != "" {
+		return "code:" + r.code
+	}
+	return r.dir
+}
+
+// name is how messages name the pack.
+func (r packRef) name() string {
+	if r.code != "" {
+		return r.code
+	}
+	return r.dir
 }
 
 // step is one transaction of a case and what the engine must answer.
@@ -234,12 +252,16 @@ func (p *parser) parseCase(n *yaml.Node) *tcase {
 				e := resolve(v.Content[i])
 				ref := packRef{pos: rule.Pos{File: p.file, Line: e.Line, Col: e.Column}}
 				if len(d) == 2 && strings.ToUpper(d) == d {
-					d = "../" + strings.ToLower(d)
-				}
-				ref.dir = path.Join(p.dir, d)
-				if !validPath(ref.dir) {
-					p.errorf(e, "pack folder %q is outside the file system the pack was loaded from; load a file system that holds both folders", ref.dir)
-					continue
+					ref.code = d
+					if sib := path.Join(p.dir, "..", strings.ToLower(d)); validPath(sib) {
+						ref.dir = sib
+					}
+				} else {
+					ref.dir = path.Join(p.dir, d)
+					if !validPath(ref.dir) {
+						p.errorf(e, "pack folder %q is outside the file system the pack was loaded from; load a file system that holds both folders", ref.dir)
+						continue
+					}
 				}
 				c.packs = append(c.packs, ref)
 			}

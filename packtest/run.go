@@ -85,12 +85,26 @@ type suite struct {
 	extra map[string]*jurisdiction.Pack // by folder
 }
 
+// Options configures [RunDir]. A nil *Options means the defaults.
+type Options struct {
+	// Packs returns the pack of a country code when the file system has no
+	// folder for it: the base of an overlay (extends: KR) or a pack a case
+	// names by code (packs: [US]). Return nil for an unknown code. The
+	// command-line tool answers with the built-in packs. Default: none,
+	// only folders count.
+	Packs func(code string) *jurisdiction.Pack
+}
+
 // RunDir loads the pack in fsys at dir with [jurisdiction.Load], reads
 // dir/tests.yaml, and runs every case. The error is for a pack or a test
 // file that cannot be loaded (a [rule.ErrorList] with positions where there
 // are); failed cases are in the Result.
-func RunDir(fsys fs.FS, dir string) (*Result, error) {
-	s, err := load(fsys, dir)
+func RunDir(fsys fs.FS, dir string, opts *Options) (*Result, error) {
+	l := &loader{fsys: fsys}
+	if opts != nil {
+		l.opts = *opts
+	}
+	s, err := l.suite(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +121,8 @@ func RunDir(fsys fs.FS, dir string) (*Result, error) {
 // t.Fatal when the pack or the test file cannot be loaded.
 func Run(t *testing.T, fsys fs.FS, dir string) {
 	t.Helper()
-	s, err := load(fsys, dir)
+	l := &loader{fsys: fsys}
+	s, err := l.suite(dir)
 	if err != nil {
 		t.Fatalf("packtest: %v", err)
 	}
@@ -129,19 +144,25 @@ func indent(lines []string) []string {
 	return out
 }
 
-// load reads the pack, its tests and the extra packs the cases name.
-func load(fsys fs.FS, dir string) (*suite, error) {
+// loader loads packs from a file system.
+type loader struct {
+	fsys fs.FS
+	opts Options
+}
+
+// suite reads the pack, its tests and the extra packs the cases name.
+func (l *loader) suite(dir string) (*suite, error) {
 	dir = path.Clean(dir)
-	main, err := loadPack(fsys, dir)
+	main, err := l.load(dir)
 	if err != nil {
 		return nil, err
 	}
 	file := path.Join(dir, TestsFile)
-	data, err := fs.ReadFile(fsys, file)
+	data, err := fs.ReadFile(l.fsys, file)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrNoTests, file, err)
 	}
-	return newSuite(fsys, dir, file, data, main)
+	return l.newSuite(dir, file, data, main)
 }
 
 type sentinel string
@@ -153,54 +174,84 @@ func (s sentinel) Error() string { return string(s) }
 const (
 	// ErrNoTests: the pack folder has no readable tests.yaml.
 	ErrNoTests sentinel = "packtest: no tests"
+	// ErrNoPack: a pack named by its code has no folder beside the pack
+	// under test (../us for US) and Options.Packs does not know it.
+	ErrNoPack sentinel = "packtest: pack not found"
 	// ErrBase: the pack is an overlay (extends: CODE) and the pack it
-	// extends could not be loaded from the sibling folder named by the
-	// lower-case code.
+	// extends could not be loaded.
 	ErrBase sentinel = "packtest: cannot load the pack an overlay extends"
 )
 
-// loadPack loads the pack in dir. An overlay (extends: KR) is layered over
-// the pack in the sibling folder named by the lower-case code (../kr).
-func loadPack(fsys fs.FS, dir string) (*jurisdiction.Pack, error) {
-	p, err := jurisdiction.Load(fsys, dir)
+// load loads the pack in dir. An overlay (extends: KR) is layered over
+// the pack of that code (see byCode).
+func (l *loader) load(dir string) (*jurisdiction.Pack, error) {
+	p, err := jurisdiction.Load(l.fsys, dir)
 	if err != nil {
 		return nil, err
 	}
 	if p.Extends == "" {
 		return p, nil
 	}
-	baseDir := path.Join(dir, "..", strings.ToLower(p.Extends))
-	if !validPath(baseDir) {
-		return nil, fmt.Errorf("%w: %s extends %s, whose folder %s is outside the file system", ErrBase, dir, p.Extends, baseDir)
+	sib := path.Join(dir, "..", strings.ToLower(p.Extends))
+	if !validPath(sib) {
+		sib = ""
 	}
-	base, err := jurisdiction.Load(fsys, baseDir)
+	base, err := l.byCode(p.Extends, sib)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s extends %s (folder %s): %w", ErrBase, dir, p.Extends, baseDir, err)
+		return nil, fmt.Errorf("%w: %s extends %s: %w", ErrBase, dir, p.Extends, err)
 	}
 	if base.Extends != "" {
-		return nil, fmt.Errorf("%w: %s extends %s, itself an overlay", ErrBase, dir, baseDir)
+		return nil, fmt.Errorf("%w: %s extends %s, itself an overlay", ErrBase, dir, p.Extends)
 	}
 	return jurisdiction.Overlay(base, p)
 }
 
-// newSuite parses tests.yaml for main, loading the extra packs from fsys.
-func newSuite(fsys fs.FS, dir, file string, data []byte, main *jurisdiction.Pack) (*suite, error) {
+// byCode loads the pack of a country code: from folder dir when it holds a
+// pack.yaml, else from Options.Packs.
+func (l *loader) byCode(code, dir string) (*jurisdiction.Pack, error) {
+	if dir != "" {
+		if _, err := fs.Stat(l.fsys, path.Join(dir, jurisdiction.FilePack)); err == nil {
+			return l.load(dir)
+		}
+	}
+	if l.opts.Packs != nil {
+		if p := l.opts.Packs(code); p != nil {
+			return p, nil
+		}
+	}
+	if dir == "" {
+		return nil, fmt.Errorf("%w: %s (its folder would be outside the file system)", ErrNoPack, code)
+	}
+	return nil, fmt.Errorf("%w: %s (no %s)", ErrNoPack, code, path.Join(dir, jurisdiction.FilePack))
+}
+
+// newSuite parses tests.yaml for main, loading the extra packs the cases
+// name.
+func (l *loader) newSuite(dir, file string, data []byte, main *jurisdiction.Pack) (*suite, error) {
 	p := &parser{file: file, dir: dir, code: main.Code}
 	s := &suite{dir: dir, main: main, extra: map[string]*jurisdiction.Pack{}}
 	s.cases = p.parse(data)
 	for _, c := range s.cases {
 		for _, ref := range c.packs {
-			if _, done := s.extra[ref.dir]; done {
+			if _, done := s.extra[ref.key()]; done {
 				continue
 			}
-			x, err := loadPack(fsys, ref.dir)
-			s.extra[ref.dir] = x
+			var x *jurisdiction.Pack
+			var err error
+			if ref.code != "" {
+				x, err = l.byCode(ref.code, ref.dir)
+			} else {
+				x, err = l.load(ref.dir)
+			}
+			s.extra[ref.key()] = x
 			if err != nil {
-				p.errorAt(ref.pos.Line, ref.pos.Col, "pack %s does not load", ref.dir)
-				if l := rule.AsList(err); len(l) > 0 {
+				l := rule.AsList(err)
+				if len(l) > 0 {
+					p.errorAt(ref.pos.Line, ref.pos.Col, "pack %s does not load", ref.name())
 					p.errs = append(p.errs, l...)
 				} else {
-					p.errs = append(p.errs, &rule.Error{Pos: rule.Pos{File: ref.dir}, Code: rule.CodePackSchema, Msg: err.Error(), Err: err})
+					p.errorAt(ref.pos.Line, ref.pos.Col, "pack %s: %v", ref.name(), err)
+					p.errs[len(p.errs)-1].Err = err
 				}
 			}
 		}
@@ -232,7 +283,7 @@ func firstLine(err error) string {
 func (s *suite) packs(c *tcase) []*jurisdiction.Pack {
 	out := []*jurisdiction.Pack{s.main}
 	for _, ref := range c.packs {
-		if x := s.extra[ref.dir]; x != nil && !slices.Contains(out, x) {
+		if x := s.extra[ref.key()]; x != nil && !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}

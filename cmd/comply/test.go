@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/jurisdiction/all"
 	"github.com/comply-go/comply/packtest"
 	"github.com/comply-go/comply/rule"
 )
@@ -20,7 +21,8 @@ import (
 // pack folder with package packtest and prints "PASS name" or "FAIL
 // file:line name: reason" per case, then a summary line per folder and one
 // for the whole run. DIR/... means every folder under DIR that holds a
-// pack.yaml. It exits 0 when every case passes, 1 when a case fails and 2
+// pack.yaml. An overlay (extends: KR), or a case's pack named by code, whose
+// folder is not beside the pack is taken from the built-in packs. It exits 0 when every case passes, 1 when a case fails and 2
 // when a pack or test file does not load (printed with positions) or on
 // usage errors.
 func runTest(args []string, stdout, stderr io.Writer) int {
@@ -72,7 +74,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	for _, d := range expanded {
 		packs++
 		fsys, dir := dirFS(d)
-		res, err := packtest.RunDir(fsys, dir)
+		res, err := packtest.RunDir(fsys, dir, &packtest.Options{Packs: builtinPack})
 		if err != nil {
 			broken++
 			printLoadError(stdout, err)
@@ -117,6 +119,18 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "ok: %d cases passed in %d packs\n", cases, packs)
 	return 0
+}
+
+// builtinPack returns a new copy of the built-in pack of code, or nil: the
+// base of an overlay, or a pack a case names, whose folder is not beside
+// the pack under test.
+func builtinPack(code string) *jurisdiction.Pack {
+	for _, b := range all.Builtins() {
+		if b.Code == code {
+			return b.Pack()
+		}
+	}
+	return nil
 }
 
 // printLoadError prints a load error: each positioned error with its source

@@ -48,6 +48,8 @@ func TestTestUsage(t *testing.T) {
 		{[]string{"test", "testdata/lint/..."}, 2},
 		{[]string{"test", "testdata/nowhere"}, 2},
 		{[]string{"test", "../../jurisdiction/kr"}, 0},
+		// An overlay whose base (extends: KR) is the built-in pack.
+		{[]string{"test", "-q", "../../examples/custom-jurisdiction/acme"}, 0},
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer
