@@ -22,7 +22,7 @@ import (
 	"strings"
 
 	"github.com/comply-go/comply/jurisdiction"
-	"github.com/comply-go/comply/jurisdiction/kr"
+	"github.com/comply-go/comply/jurisdiction/all"
 	"github.com/comply-go/comply/kyc"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
@@ -30,13 +30,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// builtinPacks returns the built-in packs, in the order of the table. Add a
-// pack here when its package lands, then run go run ./internal/gendocs -w.
-func builtinPacks() []*jurisdiction.Pack {
-	return []*jurisdiction.Pack{
-		kr.Pack(),
-	}
-}
+// builtinPacks returns the built-in packs, in the order of the table: those
+// of jurisdiction/all, where a new pack is added (then run go run
+// ./internal/gendocs -w).
+func builtinPacks() []*jurisdiction.Pack { return all.Packs() }
 
 // Output is the generated file, relative to the module root.
 const output = "docs/jurisdictions.md"
@@ -165,7 +162,10 @@ func limitRows(c *jurisdiction.Compiled) []row {
 		}
 		switch {
 		case r.Report != nil:
-			x.kind = "report " + string(r.Report.Kind) + " (" + r.Kind.String() + " sum)"
+			x.kind = "report " + string(r.Report.Kind)
+			if r.Kind.Windowed() {
+				x.kind += " (summed)"
+			}
 		case r.Kind == limits.Prohibition:
 			x.amount = "any amount"
 			x.window = "per transaction"

@@ -53,7 +53,7 @@ func TestGenerateRows(t *testing.T) {
 	for _, want := range []string{
 		"| JP | Japan \\| test | JPY | Asia/Tokyo | t |",
 		"| JP | `jp.cap` | rolling | a cap | < 100 JPY | rolling 24h0m0s | prepaid | basic | Test Act §1 | primary | 2020-01-01 | — | disabled: unverified |",
-		"| JP | `jp.ctr` | report CTR (day sum) | — | >= 2000000 JPY | calendar day (Asia/Tokyo) | cash | all | Test Act §1 | primary | — | — | enabled |",
+		"| JP | `jp.ctr` | report CTR (summed) | — | >= 2000000 JPY | calendar day (Asia/Tokyo) | cash | all | Test Act §1 | primary | — | — | enabled |",
 		"| JP | `jp.str` | report STR (on findings) | raised when an AML finding asks for review or more; due promptly | any amount |",
 		"| JP | `param ctr_threshold` | AML parameter | pack.yaml params: used by the AML rules that read it | 2000000 JPY |",
 		"| JP | `param rapid_cashout_share` | AML parameter | pack.yaml params: used by the AML rules that read it | 0.9 |",
