@@ -26,11 +26,11 @@ const Retention = 400 * 24 * time.Hour
 // Result is the outcome of the tests of one pack folder.
 type Result struct {
 	// Dir is the pack's folder in the file system.
-	Dir string
+	Dir string `json:"dir"`
 	// Pack is the pack under test.
-	Pack jurisdiction.Ref
+	Pack jurisdiction.Ref `json:"pack"`
 	// Cases are the cases in the order of tests.yaml.
-	Cases []CaseResult
+	Cases []CaseResult `json:"cases"`
 }
 
 // Failed returns the number of cases that failed.
@@ -47,12 +47,12 @@ func (r *Result) Failed() int {
 // CaseResult is the outcome of one case.
 type CaseResult struct {
 	// Name is the case's name.
-	Name string
+	Name string `json:"name"`
 	// Pos is where the case starts in tests.yaml.
-	Pos rule.Pos
+	Pos rule.Pos `json:"pos"`
 	// Failures says, one entry per failed step, what the engine answered
 	// instead of what the case wants. Empty when the case passed.
-	Failures []Failure
+	Failures []Failure `json:"failures,omitempty"`
 }
 
 // Passed reports whether every step of the case got what it wants.
@@ -61,15 +61,15 @@ func (c *CaseResult) Passed() bool { return len(c.Failures) == 0 }
 // Failure is one step that did not get what it wants.
 type Failure struct {
 	// Pos is where the step starts in tests.yaml.
-	Pos rule.Pos
+	Pos rule.Pos `json:"pos"`
 	// Step is the step's number, from 1.
-	Step int
+	Step int `json:"step"`
 	// TxID is the step's transaction id.
-	TxID string
+	TxID string `json:"tx_id"`
 	// Msg says what was wanted and what was got, on one line.
-	Msg string
+	Msg string `json:"message"`
 	// Details are further lines: the decision's findings and reports.
-	Details []string
+	Details []string `json:"details,omitempty"`
 }
 
 // Error renders "file:line: step N (tx id): message".
@@ -130,7 +130,7 @@ func Run(t *testing.T, fsys fs.FS, dir string) {
 		t.Run(c.name, func(t *testing.T) {
 			r := s.run(t.Context(), c)
 			for _, f := range r.Failures {
-				t.Errorf("%s\n%s", f.Error(), strings.Join(indent(f.Details), "\n"))
+				t.Error(strings.Join(append([]string{f.Error()}, indent(f.Details)...), "\n"))
 			}
 		})
 	}

@@ -3,7 +3,7 @@
 // Usage:
 //
 //	comply lint [--json] FILE...
-//	comply test [-q] DIR...        (DIR/... for every pack folder under DIR)
+//	comply test [-q] [--json] DIR...   (DIR/... for every pack folder under DIR)
 //
 // Subcommands live in run<Cmd>(args, stdout, stderr) int functions, one
 // file each, dispatched on os.Args[1].

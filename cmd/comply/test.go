@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,15 +23,17 @@ import (
 // file:line name: reason" per case, then a summary line per folder and one
 // for the whole run. DIR/... means every folder under DIR that holds a
 // pack.yaml. An overlay (extends: KR), or a case's pack named by code, whose
-// folder is not beside the pack is taken from the built-in packs. It exits 0 when every case passes, 1 when a case fails and 2
-// when a pack or test file does not load (printed with positions) or on
-// usage errors.
+// folder is not beside the pack is taken from the built-in packs. With
+// --json it prints one JSON object instead. It exits 0 when every case
+// passes, 1 when a case fails and 2 when a pack or test file does not load
+// (printed with positions) or on usage errors.
 func runTest(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("test", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	quiet := fset.Bool("q", false, "print only failures and summaries")
+	jsonOut := fset.Bool("json", false, "print the results as a JSON object")
 	fset.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: comply test [-q] DIR...")
+		fmt.Fprintln(stderr, "Usage: comply test [-q] [--json] DIR...")
 		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, "Runs the tests.yaml of each jurisdiction pack folder. DIR/... means every")
 		fmt.Fprintln(stderr, "folder under DIR that holds a pack.yaml.")
@@ -70,55 +73,127 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		expanded = append(expanded, ds...)
 	}
 
-	var packs, failedPacks, broken, cases, failed int
+	var out testOutput
 	for _, d := range expanded {
-		packs++
 		fsys, dir := dirFS(d)
 		res, err := packtest.RunDir(fsys, dir, &packtest.Options{Packs: builtinPack})
-		if err != nil {
-			broken++
-			printLoadError(stdout, err)
-			fmt.Fprintf(stdout, "ERROR %s: does not load\n", d)
+		out.add(d, res, err)
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(&out); err != nil {
+			fmt.Fprintf(stderr, "comply test: %v\n", err)
+			return 2
+		}
+	} else {
+		out.print(stdout, *quiet)
+	}
+	switch {
+	case out.Broken > 0:
+		return 2
+	case out.Failed > 0:
+		return 1
+	}
+	return 0
+}
+
+// testOutput is the outcome of a run, printed as text or JSON.
+type testOutput struct {
+	Packs  []packOutput `json:"packs"`
+	Cases  int          `json:"cases"`
+	Failed int          `json:"failed"`
+	Broken int          `json:"broken"`
+}
+
+// packOutput is the outcome of one pack folder: its cases, or the errors
+// that kept it from loading.
+type packOutput struct {
+	Dir     string            `json:"dir"`
+	Pack    *jurisdiction.Ref `json:"pack,omitempty"`
+	Errors  []*rule.Error     `json:"errors,omitempty"`
+	Cases   []caseOutput      `json:"cases"`
+	Failed  int               `json:"failed"`
+	loadErr error
+}
+
+type caseOutput struct {
+	Name     string             `json:"name"`
+	Pos      rule.Pos           `json:"pos"`
+	Passed   bool               `json:"passed"`
+	Failures []packtest.Failure `json:"failures,omitempty"`
+}
+
+func (o *testOutput) add(dir string, res *packtest.Result, err error) {
+	p := packOutput{Dir: dir, Cases: []caseOutput{}}
+	if err != nil {
+		o.Broken++
+		p.loadErr = err
+		p.Errors = rule.AsList(err)
+		if len(p.Errors) == 0 {
+			p.Errors = []*rule.Error{{Code: codeTestLoad, Msg: err.Error()}}
+		}
+		o.Packs = append(o.Packs, p)
+		return
+	}
+	p.Pack = &res.Pack
+	for _, c := range res.Cases {
+		p.Cases = append(p.Cases, caseOutput{Name: c.Name, Pos: c.Pos, Passed: c.Passed(), Failures: c.Failures})
+		o.Cases++
+		if !c.Passed() {
+			p.Failed++
+			o.Failed++
+		}
+	}
+	o.Packs = append(o.Packs, p)
+}
+
+// codeTestLoad marks a pack folder that could not be loaded for a reason
+// without a position.
+const codeTestLoad rule.Code = "test_load_error"
+
+func (o *testOutput) print(w io.Writer, quiet bool) {
+	failedPacks := 0
+	for _, p := range o.Packs {
+		if p.loadErr != nil {
+			printLoadError(w, p.loadErr)
+			fmt.Fprintf(w, "ERROR %s: does not load\n", p.Dir)
 			continue
 		}
-		for i := range res.Cases {
-			c := &res.Cases[i]
-			cases++
-			if c.Passed() {
-				if !*quiet {
-					fmt.Fprintf(stdout, "PASS %s\n", c.Name)
+		for _, c := range p.Cases {
+			if c.Passed {
+				if !quiet {
+					fmt.Fprintf(w, "PASS %s\n", c.Name)
 				}
 				continue
 			}
-			failed++
 			for j, f := range c.Failures {
 				if j == 0 {
-					fmt.Fprintf(stdout, "FAIL %s:%d %s: step %d (%s): %s\n", c.Pos.File, c.Pos.Line, c.Name, f.Step, f.TxID, f.Msg)
+					fmt.Fprintf(w, "FAIL %s:%d %s: step %d (%s): %s\n", c.Pos.File, c.Pos.Line, c.Name, f.Step, f.TxID, f.Msg)
 				} else {
-					fmt.Fprintf(stdout, "     step %d (%s) at line %d: %s\n", f.Step, f.TxID, f.Pos.Line, f.Msg)
+					fmt.Fprintf(w, "     step %d (%s) at line %d: %s\n", f.Step, f.TxID, f.Pos.Line, f.Msg)
 				}
 				for _, l := range f.Details {
-					fmt.Fprintf(stdout, "         %s\n", l)
+					fmt.Fprintf(w, "         %s\n", l)
 				}
 			}
 		}
 		status := "ok  "
-		if n := res.Failed(); n > 0 {
+		if p.Failed > 0 {
 			failedPacks++
 			status = "FAIL"
 		}
-		fmt.Fprintf(stdout, "%s %s (%s %s): %d passed, %d failed\n", status, d, res.Pack.Code, res.Pack.Version, len(res.Cases)-res.Failed(), res.Failed())
+		fmt.Fprintf(w, "%s %s (%s %s): %d passed, %d failed\n", status, p.Dir, p.Pack.Code, p.Pack.Version, len(p.Cases)-p.Failed, p.Failed)
 	}
 	switch {
-	case broken > 0:
-		fmt.Fprintf(stdout, "ERROR: %d of %d packs do not load; %d of %d cases failed\n", broken, packs, failed, cases)
-		return 2
-	case failed > 0:
-		fmt.Fprintf(stdout, "FAIL: %d of %d cases failed in %d of %d packs\n", failed, cases, failedPacks, packs)
-		return 1
+	case o.Broken > 0:
+		fmt.Fprintf(w, "ERROR: %d of %d packs do not load; %d of %d cases failed\n", o.Broken, len(o.Packs), o.Failed, o.Cases)
+	case o.Failed > 0:
+		fmt.Fprintf(w, "FAIL: %d of %d cases failed in %d of %d packs\n", o.Failed, o.Cases, failedPacks, len(o.Packs))
+	default:
+		fmt.Fprintf(w, "ok: %d cases passed in %d packs\n", o.Cases, len(o.Packs))
 	}
-	fmt.Fprintf(stdout, "ok: %d cases passed in %d packs\n", cases, packs)
-	return 0
 }
 
 // builtinPack returns a new copy of the built-in pack of code, or nil: the

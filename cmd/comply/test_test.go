@@ -20,6 +20,7 @@ func TestTestGolden(t *testing.T) {
 		{"badpack", []string{"testdata/test/badpack"}, 2},
 		{"all", []string{"testdata/test/..."}, 2},
 		{"pass_and_fail", []string{"testdata/test/pass", "testdata/test/fail", "-q"}, 1},
+		{"all.json", []string{"--json", "testdata/test/..."}, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
