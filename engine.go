@@ -292,11 +292,16 @@ func storeQueries(qs []aml.FactQuery, loc *time.Location) []store.Query {
 }
 
 // retention is how long the default memstore keeps entries: the longest
-// rolling window any pack's rules read, plus a day, and at least the
-// memstore default.
+// rolling window any pack's limit rows or rules read, plus a day, and at
+// least the memstore default.
 func (e *Engine) retention() time.Duration {
 	r := memstore.DefaultRetention
 	for _, p := range e.packs {
+		for _, c := range p.caps {
+			if c.Window.Kind == store.Rolling && c.Window.Duration+24*time.Hour > r {
+				r = c.Window.Duration + 24*time.Hour
+			}
+		}
 		for _, q := range p.amlQueries {
 			if q.Window.Kind == aml.Rolling && q.Window.Duration+24*time.Hour > r {
 				r = q.Window.Duration + 24*time.Hour

@@ -13,6 +13,7 @@ import (
 	"github.com/comply-go/comply"
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/jurisdiction/kr"
+	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
 	"github.com/comply-go/comply/store"
@@ -407,5 +408,27 @@ func TestHooksWrapEvaluate(t *testing.T) {
 	mustEval(t, e, mk("h", payment.TierFull, payment.Card, payment.Payment, "10 KRW", t0))
 	if want := []string{"a>", "b>", "<b", "<a"}; !cmp.Equal(seen, want) {
 		t.Errorf("hooks ran %v, want %v", seen, want)
+	}
+}
+
+// TestDefaultStoreKeepsTheLongestWindow: the default memstore must keep
+// entries for the longest rolling window of any limit row, even when no
+// rule reads one that long.
+func TestDefaultStoreKeepsTheLongestWindow(t *testing.T) {
+	p := krLimitsOnly()
+	p.Limits = append(p.Limits, limits.Limit{
+		ID: "test.yearly", Kind: limits.Rolling, Window: 365 * 24 * time.Hour, Channels: []payment.Channel{payment.EWallet},
+		MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000)), Citation: rule.Citation{Law: "test"},
+	})
+	e, err := comply.New(&comply.Options{Packs: []*jurisdiction.Pack{p}, Now: func() time.Time { return t0.Add(time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := mustEval(t, e, mk("year", payment.TierFull, payment.EWallet, payment.Payment, "600 KRW", t0))
+	if !d.Allowed() {
+		t.Fatalf("%s %+v", d.Action, d.Findings)
+	}
+	if d := mustEval(t, e, mk("year", payment.TierFull, payment.EWallet, payment.Payment, "600 KRW", t0)); d.Action != rule.Block {
+		t.Fatalf("second: %s", d.Action)
 	}
 }
