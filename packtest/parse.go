@@ -653,21 +653,26 @@ func (p *parser) amount(b *bytes.Buffer, v *yaml.Node, cur payment.Currency) err
 }
 
 // findKey returns the first key node named name under n, depth first.
-func findKey(n *yaml.Node, name string) *yaml.Node {
+func findKey(n *yaml.Node, name string) *yaml.Node { return findKeyDepth(n, name, 0) }
+
+func findKeyDepth(n *yaml.Node, name string, depth int) *yaml.Node {
 	n = resolve(n)
+	if depth > 20 {
+		return nil
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if n.Content[i].Value == name {
 				return n.Content[i]
 			}
-			if k := findKey(n.Content[i+1], name); k != nil {
+			if k := findKeyDepth(n.Content[i+1], name, depth+1); k != nil {
 				return k
 			}
 		}
 	case yaml.SequenceNode:
 		for _, e := range n.Content {
-			if k := findKey(e, name); k != nil {
+			if k := findKeyDepth(e, name, depth+1); k != nil {
 				return k
 			}
 		}
