@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/comply-go/comply"
+	"github.com/comply-go/comply/aml"
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
@@ -83,5 +84,24 @@ func TestCrossBorder(t *testing.T) {
 	e2, _ := newEngine(t, &comply.Options{Packs: []*jurisdiction.Pack{krLimitsOnly(), usTestPack()}})
 	if _, err := e2.Evaluate(ctx, transfer("xb4", "10000 KRW", "US")); err == nil {
 		t.Fatal("cross-border without FX: no error")
+	}
+}
+
+// TestReportDutyTiedToRule: a duty that names a rule is raised by that
+// rule's findings alone, even of action allow.
+func TestReportDutyTiedToRule(t *testing.T) {
+	p := krLimitsOnly()
+	p.Rules = []aml.Rule{{ID: "t.big_transfer", Version: "1", Expr: `tx.direction == "transfer" && tx.amount >= 5000000`,
+		Action: rule.Allow, Citation: rule.Citation{Law: "test"}, Message: "big transfer"}}
+	p.Reports = []jurisdiction.ReportDuty{{ID: "t.cbwt", Kind: "CBWT", On: rule.Allow, Rules: []rule.ID{"t.big_transfer"}, Citation: rule.Citation{Law: "test"}}}
+	e, _ := newEngine(t, &comply.Options{Packs: []*jurisdiction.Pack{p}})
+	for _, tc := range []struct {
+		amount string
+		want   int
+	}{{"4999999 KRW", 0}, {"5000000 KRW", 1}} {
+		d := mustEval(t, e, mk("duty", payment.TierFull, payment.EWallet, payment.Transfer, tc.amount, t0))
+		if !d.Allowed() || len(d.Reports) != tc.want {
+			t.Errorf("%s: %s reports %+v", tc.amount, d.Action, d.Reports)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -244,12 +245,12 @@ type duty struct {
 	from, until time.Time // [from, until); zero is open
 }
 
-// duties appends the report duties that monitoring findings of action
-// amlAction raise for tx.
-func (p *pack) duties(tx *payment.Transaction, amount decimal.Decimal, amlAction rule.Action, dst []rule.Report) []rule.Report {
+// duties appends the report duties that the monitoring findings fs raise
+// for tx.
+func (p *pack) duties(tx *payment.Transaction, amount decimal.Decimal, fs []rule.Finding, dst []rule.Report) []rule.Report {
 	for i := range p.duty {
 		d := &p.duty[i]
-		if amlAction < d.on || (!d.from.IsZero() && tx.Time.Before(d.from)) || (!d.until.IsZero() && !tx.Time.Before(d.until)) {
+		if !d.raisedBy(fs) || (!d.from.IsZero() && tx.Time.Before(d.from)) || (!d.until.IsZero() && !tx.Time.Before(d.until)) {
 			continue
 		}
 		r := rule.Report{Kind: d.Kind, Rule: d.ID, Aggregation: "raised by monitoring findings of action " + d.on.String() + " or stricter",
@@ -263,6 +264,17 @@ func (p *pack) duties(tx *payment.Transaction, amount decimal.Decimal, amlAction
 		dst = append(dst, r)
 	}
 	return dst
+}
+
+// raisedBy reports whether findings fs raise the duty: a finding of action
+// on or stricter, from one of the duty's rules when it names any.
+func (d *duty) raisedBy(fs []rule.Finding) bool {
+	for i := range fs {
+		if fs[i].Action >= d.on && (len(d.Rules) == 0 || slices.Contains(d.Rules, fs[i].Rule)) {
+			return true
+		}
+	}
+	return false
 }
 
 // storeQueries maps AML fact queries to store queries over the classes of
@@ -502,7 +514,7 @@ func (e *Engine) judge(ctx context.Context, d *Decision, lg *leg, tx *payment.Tr
 	switch {
 	case err == nil:
 		d.Findings = append(d.Findings, fs...)
-		d.Reports = p.duties(tx, amount, maxAction(fs), d.Reports)
+		d.Reports = p.duties(tx, amount, fs, d.Reports)
 	case errors.Is(err, ErrStore) && ctx.Err() == nil && e.onErr != rule.ActionUnspecified:
 		e.log.WarnContext(ctx, "comply: store failed reading facts; answering with the configured fallback",
 			slog.String("tx", tx.ID), slog.String("action", e.onErr.String()), slog.Any("error", err))

@@ -18,6 +18,10 @@ type ReportDuty struct {
 	// On is the least action of an AML finding that raises the duty.
 	// Default: review.
 	On rule.Action `json:"on,omitempty" yaml:"on,omitempty"`
+	// Rules, when set, ties the duty to these AML rules: only their
+	// findings (of action On or stricter) raise it. A rule whose action is
+	// allow can then stand for a reporting duty alone (On: allow).
+	Rules []rule.ID `json:"rules,omitempty" yaml:"rules,omitempty"`
 	// MinAmount, when Valid, raises the duty only for transactions of at
 	// least this amount in the pack's currency (e.g. a SAR threshold).
 	MinAmount decimal.NullDecimal `json:"min_amount,omitzero" yaml:"min_amount,omitempty"`
