@@ -10,7 +10,12 @@ import (
 	"io/fs"
 
 	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/jurisdiction/eu"
+	"github.com/comply-go/comply/jurisdiction/gb"
+	"github.com/comply-go/comply/jurisdiction/in"
+	"github.com/comply-go/comply/jurisdiction/jp"
 	"github.com/comply-go/comply/jurisdiction/kr"
+	"github.com/comply-go/comply/jurisdiction/sg"
 	"github.com/comply-go/comply/jurisdiction/us"
 )
 
@@ -29,7 +34,12 @@ type Builtin struct {
 // Builtins returns every built-in pack, in code order.
 func Builtins() []Builtin {
 	return []Builtin{
+		{Code: "EU", Dir: "jurisdiction/eu", FS: eu.FS(), Pack: eu.Pack},
+		{Code: "GB", Dir: "jurisdiction/gb", FS: gb.FS(), Pack: gb.Pack},
+		{Code: "IN", Dir: "jurisdiction/in", FS: in.FS(), Pack: in.Pack},
+		{Code: "JP", Dir: "jurisdiction/jp", FS: jp.FS(), Pack: jp.Pack},
 		{Code: "KR", Dir: "jurisdiction/kr", FS: kr.FS(), Pack: kr.Pack},
+		{Code: "SG", Dir: "jurisdiction/sg", FS: sg.FS(), Pack: sg.Pack},
 		{Code: "US", Dir: "jurisdiction/us", FS: us.FS(), Pack: us.Pack},
 	}
 }
