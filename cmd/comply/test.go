@@ -22,7 +22,7 @@ import (
 // pack folder with package packtest and prints "PASS name" or "FAIL
 // file:line name: reason" per case, then a summary line per folder and one
 // for the whole run. DIR/... means every folder under DIR that holds a
-// pack.yaml. An overlay (extends: KR), or a case's pack named by code, whose
+// pack.yaml, leaving out testdata and dot folders, as go test does. An overlay (extends: KR), or a case's pack named by code, whose
 // folder is not beside the pack is taken from the built-in packs. With
 // --json it prints one JSON object instead. It exits 0 when every case
 // passes, 1 when a case fails and 2 when a pack or test file does not load
@@ -36,7 +36,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: comply test [-q] [--json] DIR...")
 		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, "Runs the tests.yaml of each jurisdiction pack folder. DIR/... means every")
-		fmt.Fprintln(stderr, "folder under DIR that holds a pack.yaml.")
+		fmt.Fprintln(stderr, "folder under DIR that holds a pack.yaml (testdata and dot folders left out).")
 		fset.PrintDefaults()
 	}
 	var flags, dirs []string
