@@ -75,9 +75,9 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 
 	var out testOutput
 	for _, d := range expanded {
-		fsys, dir := dirFS(d)
+		fsys, dir, root := dirFS(d)
 		res, err := packtest.RunDir(fsys, dir, &packtest.Options{Packs: builtinPack})
-		out.add(d, res, err)
+		out.add(d, root, res, err)
 	}
 	if *jsonOut {
 		enc := json.NewEncoder(stdout)
@@ -125,8 +125,15 @@ type caseOutput struct {
 	Failures []packtest.Failure `json:"failures,omitempty"`
 }
 
-func (o *testOutput) add(dir string, res *packtest.Result, err error) {
+// add records the outcome of folder dir; root is the file system root that
+// positions are relative to ("" for the working directory).
+func (o *testOutput) add(dir, root string, res *packtest.Result, err error) {
 	p := packOutput{Dir: dir, Cases: []caseOutput{}}
+	fix := func(pos *rule.Pos) {
+		if root != "" && pos.File != "" {
+			pos.File = filepath.Join(root, filepath.FromSlash(pos.File))
+		}
+	}
 	if err != nil {
 		o.Broken++
 		p.loadErr = err
@@ -134,11 +141,18 @@ func (o *testOutput) add(dir string, res *packtest.Result, err error) {
 		if len(p.Errors) == 0 {
 			p.Errors = []*rule.Error{{Code: codeTestLoad, Msg: err.Error()}}
 		}
+		for _, e := range p.Errors {
+			fix(&e.Pos)
+		}
 		o.Packs = append(o.Packs, p)
 		return
 	}
 	p.Pack = &res.Pack
 	for _, c := range res.Cases {
+		fix(&c.Pos)
+		for i := range c.Failures {
+			fix(&c.Failures[i].Pos)
+		}
 		p.Cases = append(p.Cases, caseOutput{Name: c.Name, Pos: c.Pos, Passed: c.Passed(), Failures: c.Failures})
 		o.Cases++
 		if !c.Passed() {
@@ -157,7 +171,9 @@ func (o *testOutput) print(w io.Writer, quiet bool) {
 	failedPacks := 0
 	for _, p := range o.Packs {
 		if p.loadErr != nil {
-			printLoadError(w, p.loadErr)
+			for _, e := range p.Errors {
+				fmt.Fprintln(w, e.Error())
+			}
 			fmt.Fprintf(w, "ERROR %s: does not load\n", p.Dir)
 			continue
 		}
@@ -208,18 +224,6 @@ func builtinPack(code string) *jurisdiction.Pack {
 	return nil
 }
 
-// printLoadError prints a load error: each positioned error with its source
-// line and caret, or the error's text.
-func printLoadError(w io.Writer, err error) {
-	if l := rule.AsList(err); len(l) > 0 {
-		for _, e := range l {
-			fmt.Fprintln(w, e.Error())
-		}
-		return
-	}
-	fmt.Fprintf(w, "ERROR: %v\n", err)
-}
-
 // expand turns DIR/... into the folders under DIR holding a pack.yaml, in
 // lexical order; any other argument is itself.
 func expand(arg string) ([]string, error) {
@@ -254,24 +258,24 @@ func expand(arg string) ([]string, error) {
 	return out, nil
 }
 
-// dirFS returns a file system and a folder in it for a command-line
-// folder. A relative folder inside the working directory is opened from the
-// working directory, so that positions print as typed and sibling packs
+// dirFS returns a file system, a folder in it for a command-line folder,
+// and the root that positions in that file system are relative to. A
+// relative folder inside the working directory is opened from the working
+// directory (root ""), so that positions print as typed and sibling packs
 // (../us) are reachable; any other from the file system root.
-func dirFS(d string) (fs.FS, string) {
+func dirFS(d string) (fsys fs.FS, dir, root string) {
 	clean := filepath.Clean(d)
 	if filepath.IsLocal(clean) {
-		return os.DirFS("."), filepath.ToSlash(clean)
+		return os.DirFS("."), filepath.ToSlash(clean), ""
 	}
 	abs, err := filepath.Abs(clean)
 	if err != nil {
-		return os.DirFS("."), filepath.ToSlash(clean)
+		return os.DirFS("."), filepath.ToSlash(clean), ""
 	}
-	vol := filepath.VolumeName(abs)
-	root := vol + string(filepath.Separator)
+	root = filepath.VolumeName(abs) + string(filepath.Separator)
 	rel, err := filepath.Rel(root, abs)
 	if err != nil || rel == "." {
-		return os.DirFS(root), "."
+		return os.DirFS(root), ".", root
 	}
-	return os.DirFS(root), filepath.ToSlash(rel)
+	return os.DirFS(root), filepath.ToSlash(rel), root
 }
