@@ -69,7 +69,9 @@
 //
 // # Engine
 //
-// Each case runs on a fresh engine with a fresh in-memory store that keeps
-// 400 days, so that cases never see each other's transactions. Unknown keys
-// anywhere in tests.yaml are errors with their file:line:col.
+// Each case runs on a fresh engine with a fresh in-memory store, so that
+// cases never see each other's transactions. The store keeps 400 days (a
+// day more than the longest rolling limit, if longer), and the engine's
+// clock is the case's now. Unknown keys anywhere in tests.yaml are errors
+// with their file:line:col.
 package packtest

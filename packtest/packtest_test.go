@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/rule"
 	"github.com/google/go-cmp/cmp"
 )
@@ -228,6 +229,18 @@ func TestOptionsPacks(t *testing.T) {
 	}
 	if res.Failed() != 0 {
 		t.Errorf("kr: %+v", res.Cases)
+	}
+}
+
+func TestRetention(t *testing.T) {
+	day := 24 * time.Hour
+	long := &jurisdiction.Pack{Limits: []limits.Limit{{Kind: limits.Rolling, Window: 500 * day}, {Kind: limits.Month}}}
+	short := &jurisdiction.Pack{Limits: []limits.Limit{{Kind: limits.Rolling, Window: 30 * day}}}
+	if got := retention([]*jurisdiction.Pack{short}); got != Retention {
+		t.Errorf("retention(short) = %v, want %v", got, Retention)
+	}
+	if got := retention([]*jurisdiction.Pack{short, long}); got != 501*day {
+		t.Errorf("retention(short, long) = %v, want %v", got, 501*day)
 	}
 }
 

@@ -14,14 +14,29 @@ import (
 
 	"github.com/comply-go/comply"
 	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
 	"github.com/comply-go/comply/store/memstore"
 	"github.com/shopspring/decimal"
 )
 
-// Retention is how long the store of each case keeps entries.
+// Retention is how long the store of each case keeps entries at least; a
+// pack with a longer rolling limit gets that window and a day more.
 const Retention = 400 * 24 * time.Hour
+
+// retention returns the store retention for packs.
+func retention(packs []*jurisdiction.Pack) time.Duration {
+	r := Retention
+	for _, p := range packs {
+		for _, l := range p.Limits {
+			if l.Kind == limits.Rolling && l.Window+24*time.Hour > r {
+				r = l.Window + 24*time.Hour
+			}
+		}
+	}
+	return min(r, memstore.MaxRetention)
+}
 
 // Result is the outcome of the tests of one pack folder.
 type Result struct {
@@ -309,14 +324,15 @@ func (s *suite) run(ctx context.Context, c *tcase) CaseResult {
 		}
 		now = now.Add(time.Hour)
 	}
-	ms, err := memstore.New(&memstore.Options{Retention: Retention})
+	packs := s.packs(c)
+	ms, err := memstore.New(&memstore.Options{Retention: retention(packs)})
 	if err != nil {
 		fail(c.steps[0], 0, "memstore: "+err.Error())
 		return res
 	}
 	defer ms.Close()
 	opts := &comply.Options{
-		Packs: s.packs(c),
+		Packs: packs,
 		Store: ms,
 		Now:   func() time.Time { return now },
 	}
