@@ -97,7 +97,7 @@ type suite struct {
 	dir   string
 	main  *jurisdiction.Pack
 	cases []*tcase
-	extra map[string]*jurisdiction.Pack // by folder
+	extra map[string]*jurisdiction.Pack // by packRef.key; nil when it failed to load
 }
 
 // Options configures [RunDir]. A nil *Options means the defaults.
@@ -113,7 +113,8 @@ type Options struct {
 // RunDir loads the pack in fsys at dir with [jurisdiction.Load], reads
 // dir/tests.yaml, and runs every case. The error is for a pack or a test
 // file that cannot be loaded (a [rule.ErrorList] with positions where there
-// are); failed cases are in the Result.
+// are); failed cases are in the Result. RunDir may be called from several
+// goroutines at once when opts.Packs is safe for that.
 func RunDir(fsys fs.FS, dir string, opts *Options) (*Result, error) {
 	l := &loader{fsys: fsys}
 	if opts != nil {
