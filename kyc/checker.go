@@ -105,7 +105,9 @@ func CompilePolicy(p Policy) (*Checker, error) {
 			c.loc = loc
 		}
 	}
-	if p.Jurisdiction != "" {
+	// "EU" is the reserved ISO 3166-1 code of the European Union, whose
+	// pack judges the member states.
+	if p.Jurisdiction != "" && p.Jurisdiction != "EU" {
 		if _, err := payment.ParseCountry(p.Jurisdiction); err != nil {
 			add("jurisdiction", "%v", err)
 		}
