@@ -6,11 +6,11 @@
 // the PSD2 exclusion of carrier-billed digital content (50 EUR a payment,
 // 300 EUR a month, Art. 3(l)), the bounds of the e-money CDD exemption
 // (AMLD Art. 12: 150 EUR stored and a month, 50 EUR redeemed or paid
-// remotely, since 2020-01-10; 250/250/100 EUR before), the AMLR
+// remotely, since 2020-01-10; 250/250/100 EUR before) and, disabled, the SCA
+// exemptions and an unverified TFR figure; its KYC policy the AMLR
 // occasional-transaction CDD thresholds from 2027-07-10 (10,000 EUR; 1,000
-// EUR for transfers of funds and crypto-assets; 3,000 EUR cash) as step-up
-// rows, and, disabled, the SCA exemptions and an unverified TFR figure; its
-// rules the crypto travel rule with no de minimis from 2024-12-30
+// EUR for transfers of funds and crypto-assets; 3,000 EUR cash); its rules
+// the crypto travel rule with no de minimis from 2024-12-30
 // (Regulation (EU) 2023/1113 Art. 14); and the built-in AML typologies with
 // their parameters in EUR, including the self-hosted-wallet check above
 // 1,000 EUR. Each
