@@ -366,6 +366,31 @@ func exprPos(r *Rule, text string, m *srcMap, base, line, col int) (rule.Pos, st
 	return rule.Pos{File: r.Pos.File, Line: line, Col: col + 1}, src
 }
 
+// qualifiedName returns the identifier after "<ns>." at the CEL location
+// (1-based line, 0-based rune column) in text, or "".
+func qualifiedName(text string, line, col int, ns string) string {
+	lines := strings.Split(text, "\n")
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	rs := []rune(lines[line-1])
+	if col < 0 || col > len(rs) {
+		return ""
+	}
+	rest := string(rs[col:])
+	if !strings.HasPrefix(rest, ns+".") {
+		return ""
+	}
+	rest = rest[len(ns)+1:]
+	end := strings.IndexFunc(rest, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	if end < 0 {
+		end = len(rest)
+	}
+	return rest[:end]
+}
+
 // compile parses, checks, rewrites, cost-checks and plans one expression.
 func (c *compiler) compile(r *Rule, text string, m *srcMap, base int, wantBool bool) (*compiledExpr, bool) {
 	report := func(code rule.Code, iss *cel.Issues) {
@@ -375,6 +400,15 @@ func (c *compiler) compile(r *Rule, text string, m *srcMap, base int, wantBool b
 			if strings.Contains(msg, "no matching overload for '_==_'") || strings.Contains(msg, "no matching overload for '_!=_'") {
 				if strings.Contains(msg, "decimal") {
 					msg += `: a decimal equals only a decimal; write decimal("…")`
+				}
+			}
+			// lists.<name> and params.<name> are declared one by one, so
+			// cel-go calls an unknown one an undeclared 'lists': name it.
+			for _, ns := range []string{"lists", "params"} {
+				if strings.HasPrefix(msg, "undeclared reference to '"+ns+"'") {
+					if name := qualifiedName(text, e.Location.Line(), e.Location.Column(), ns); name != "" {
+						msg = fmt.Sprintf("unknown %s %q: not in the pack's %s nor the defaults", strings.TrimSuffix(ns, "s"), name, ns)
+					}
 				}
 			}
 			c.errs = append(c.errs, &rule.Error{Pos: pos, Code: code, Msg: msg, Source: src})
