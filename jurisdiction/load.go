@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/comply-go/comply/aml"
@@ -647,4 +648,21 @@ func kycErrorPos(s *src, e *rule.Error) {
 	if n.Line > 0 && n.Line <= len(s.lines) {
 		e.Source = s.lines[n.Line-1]
 	}
+}
+
+// LoadOnce returns a function that loads the pack in folder dir of fsys on
+// its first call and returns a new copy ([Pack.Clone]) on every call. It is
+// how a built-in pack package exposes its embedded files: the files are
+// checked by the package's own tests, so an error here means a build whose
+// tests were not run, and LoadOnce panics (the regexp.MustCompile rule for
+// package-level literals).
+func LoadOnce(fsys fs.FS, dir string) func() *Pack {
+	loaded := sync.OnceValue(func() *Pack {
+		p, err := Load(fsys, dir)
+		if err != nil {
+			panic("jurisdiction: embedded pack is invalid: " + err.Error())
+		}
+		return p
+	})
+	return func() *Pack { return loaded().Clone() }
 }

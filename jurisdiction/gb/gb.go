@@ -22,7 +22,6 @@ package gb
 import (
 	"embed"
 	"io/fs"
-	"sync"
 
 	"github.com/comply-go/comply/jurisdiction"
 )
@@ -34,16 +33,10 @@ var files embed.FS
 // rules.yaml, reports.yaml and tests.yaml at ".".
 func FS() fs.FS { return files }
 
-var pack = sync.OnceValue(func() *jurisdiction.Pack {
-	p, err := jurisdiction.Load(files, ".")
-	if err != nil {
-		panic(err) // ruled out by TestPack
-	}
-	return p
-})
+var loaded = jurisdiction.LoadOnce(files, ".")
 
 // Pack returns a new copy of the GB pack, loaded once from [FS]. Callers
 // may change their copy, e.g. to layer stricter internal limits, without
 // affecting others. It panics only if the embedded files are invalid, which
 // the package's own test rules out.
-func Pack() *jurisdiction.Pack { return pack().Clone() }
+func Pack() *jurisdiction.Pack { return loaded() }

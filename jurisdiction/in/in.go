@@ -28,7 +28,6 @@ package in
 import (
 	"embed"
 	"io/fs"
-	"sync"
 
 	"github.com/comply-go/comply/jurisdiction"
 )
@@ -43,16 +42,8 @@ var files embed.FS
 // reports.yaml and tests.yaml, at ".".
 func FS() fs.FS { return files }
 
-var loaded = sync.OnceValue(func() *jurisdiction.Pack {
-	p, err := jurisdiction.Load(files, ".")
-	if err != nil {
-		// The package's tests load the same embedded files, so this only
-		// happens to a build whose tests were not run.
-		panic("jurisdiction/in: embedded pack is invalid: " + err.Error())
-	}
-	return p
-})
+var loaded = jurisdiction.LoadOnce(files, ".")
 
 // Pack returns a new copy of the IN pack, loaded once from the embedded
 // files. Callers may change their copy without affecting others.
-func Pack() *jurisdiction.Pack { return loaded().Clone() }
+func Pack() *jurisdiction.Pack { return loaded() }

@@ -15,7 +15,6 @@ package kr
 import (
 	"embed"
 	"io/fs"
-	"sync"
 
 	"github.com/comply-go/comply/jurisdiction"
 )
@@ -30,17 +29,9 @@ var files embed.FS
 // reports.yaml and tests.yaml, at ".".
 func FS() fs.FS { return files }
 
-var loaded = sync.OnceValue(func() *jurisdiction.Pack {
-	p, err := jurisdiction.Load(files, ".")
-	if err != nil {
-		// The package's tests load the same embedded files, so this only
-		// happens to a build whose tests were not run.
-		panic("jurisdiction/kr: embedded pack is invalid: " + err.Error())
-	}
-	return p
-})
+var loaded = jurisdiction.LoadOnce(files, ".")
 
 // Pack returns a new copy of the KR pack, loaded once from the embedded
 // files. Callers may change their copy, e.g. to layer stricter internal
 // limits, without affecting others.
-func Pack() *jurisdiction.Pack { return loaded().Clone() }
+func Pack() *jurisdiction.Pack { return loaded() }

@@ -30,7 +30,6 @@ package sg
 import (
 	"embed"
 	"io/fs"
-	"sync"
 
 	"github.com/comply-go/comply/jurisdiction"
 )
@@ -46,16 +45,8 @@ var files embed.FS
 // monitoring rules are the built-in ones.
 func FS() fs.FS { return files }
 
-var loaded = sync.OnceValue(func() *jurisdiction.Pack {
-	p, err := jurisdiction.Load(files, ".")
-	if err != nil {
-		// The package's tests load the same embedded files, so this only
-		// happens to a build whose tests were not run.
-		panic("jurisdiction/sg: embedded pack is invalid: " + err.Error())
-	}
-	return p
-})
+var loaded = jurisdiction.LoadOnce(files, ".")
 
 // Pack returns a new copy of the SG pack, loaded once from the embedded
 // files. Callers may change their copy without affecting others.
-func Pack() *jurisdiction.Pack { return loaded().Clone() }
+func Pack() *jurisdiction.Pack { return loaded() }
