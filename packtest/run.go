@@ -142,6 +142,7 @@ func Run(t *testing.T, fsys fs.FS, dir string) {
 	if err != nil {
 		t.Fatalf("packtest: %v", err)
 	}
+	t.Run("citations", func(t *testing.T) { checkCitations(t, s.main) })
 	for _, c := range s.cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := s.run(t.Context(), c)
@@ -149,6 +150,22 @@ func Run(t *testing.T, fsys fs.FS, dir string) {
 				t.Error(strings.Join(append([]string{f.Error()}, indent(f.Details)...), "\n"))
 			}
 		})
+	}
+}
+
+// checkCitations asserts that every limit row and report duty of p names
+// its law and the confidence of its figure. (Load already refuses an
+// unverified figure that is enabled.)
+func checkCitations(t *testing.T, p *jurisdiction.Pack) {
+	for _, r := range p.Limits {
+		if r.Citation.Law == "" || r.Citation.Confidence == "" {
+			t.Errorf("limit %s: citation %+v lacks law or confidence", r.ID, r.Citation)
+		}
+	}
+	for _, d := range p.Reports {
+		if d.Citation.Law == "" || d.Citation.Confidence == "" {
+			t.Errorf("report duty %s: citation %+v lacks law or confidence", d.ID, d.Citation)
+		}
 	}
 }
 

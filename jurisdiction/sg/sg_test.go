@@ -16,14 +16,7 @@ func TestLoad(t *testing.T) {
 	if p.Version != sg.Version || p.Code != "SG" || p.Currency != "SGD" || p.TimeZone != "Asia/Singapore" {
 		t.Errorf("pack %s %s %s %s", p.Code, p.Version, p.Currency, p.TimeZone)
 	}
-	for _, r := range p.Limits {
-		if r.Citation.Law == "" || r.Citation.Confidence == "" {
-			t.Errorf("%s: citation %+v", r.ID, r.Citation)
-		}
-		if r.Citation.Confidence == "unverified" && !r.Disabled {
-			t.Errorf("%s: unverified and enabled", r.ID)
-		}
-	}
+	// Citations are checked by packtest.Run for every pack.
 	if _, err := jurisdiction.Compile(sg.Pack()); err != nil {
 		t.Fatal(err)
 	}
