@@ -2,8 +2,11 @@
 //
 // Usage:
 //
+//	comply eval [flags] [FILE]         (JSON lines of transactions; - or none for stdin)
 //	comply lint [--json] FILE...
+//	comply replay --pack OLD --pack NEW [flags] FILE
 //	comply test [-q] [--json] DIR...   (DIR/... for every pack folder under DIR)
+//	comply verify [flags] LOG
 //
 // Subcommands live in run<Cmd>(args, stdout, stderr) int functions, one
 // file each, dispatched on os.Args[1].
@@ -25,8 +28,11 @@ var commands = []struct {
 	summary string
 	run     func(args []string, stdout, stderr io.Writer) int
 }{
+	{"eval", "decide JSON lines of transactions; print decisions as a table or JSON", runEval},
 	{"lint", "check AML rule files and print positioned errors", runLint},
+	{"replay", "backtest a history under two pack versions and report what changes", runReplay},
 	{"test", "run the tests.yaml of jurisdiction pack folders", runTest},
+	{"verify", "check the hash chain of an audit log", runVerify},
 }
 
 // run dispatches on the subcommand and returns the exit code: 0 for
