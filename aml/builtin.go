@@ -72,6 +72,15 @@ func Builtin() []Rule {
 //   - anomaly_min_history (int, 5), anomaly_min_ratio (int, 3),
 //     anomaly_min_z (decimal, 4): library defaults for the amount anomaly
 //     score.
+//   - advance_fee_wait (duration, 24h): how long after the first payment to
+//     a payee a further deposit with nothing back counts as advance-fee.
+//     Library default (TYPOLOGIES.md §6).
+//   - test_deposit_window (duration, 24h), test_deposit_min_count (int, 2),
+//     test_deposit_max_share (decimal, 0.1): a transfer to a payee first
+//     seen within the window after at least that many earlier transfers
+//     averaging at most that share of it. Library defaults (TYPOLOGIES.md
+//     §6). None of the scam parameters is an amount, so no pack needs to
+//     convert them.
 func DefaultParams() map[string]any {
 	d := decimal.RequireFromString
 	return map[string]any{
@@ -96,6 +105,10 @@ func DefaultParams() map[string]any {
 		"anomaly_min_history":            5,
 		"anomaly_min_ratio":              3,
 		"anomaly_min_z":                  d("4"),
+		"advance_fee_wait":               24 * time.Hour,
+		"test_deposit_window":            24 * time.Hour,
+		"test_deposit_min_count":         2,
+		"test_deposit_max_share":         d("0.1"),
 	}
 }
 

@@ -23,7 +23,8 @@
 // "bank_transfer", "card", "cash"), direction ("cash_in", "cash_out",
 // "payment", "transfer"), funding (a channel name, "" when unknown), amount
 // (decimal), currency, max_amount (decimal: [Input.MaxAmount]; test with
-// has()), local_hour, local_minute, local_weekday (0 = Sunday), local_day,
+// has()), fee, payout and promised_payout (decimals from the optional
+// [payment.Transaction] fields of those names; test with has()), local_hour, local_minute, local_weekday (0 = Sunday), local_day,
 // local_month, local_year, local_date ("2026-11-24") in the pack's time
 // zone, merchant (id, category, goods, cash_equivalent) and crypto (network,
 // asset, asset_amount, address, wallet "hosted"/"self_hosted",

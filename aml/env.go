@@ -175,6 +175,20 @@ func (s *evalState) travel() *payment.TravelRule {
 	return &noTravel
 }
 
+// optMoney is a decimal field read from an optional amount of the
+// transaction (nil: not set, reads as zero). It is not memoized: the memo
+// slots are few, and these fields are read by few rules.
+func optMoney(m func(*evalState) *payment.Money) field {
+	return field{t: decimalType,
+		get: func(s *evalState) (ref.Val, error) {
+			if v := m(s); v != nil {
+				return celDecimal{v.Amount}, nil
+			}
+			return celDecimal{decimal.Zero}, nil
+		},
+		set: func(s *evalState) bool { return m(s) != nil }}
+}
+
 // objectFields lists every field of every rule-visible object. The field
 // documentation lives in doc.go; keep the two in step.
 func objectFields() map[string]map[string]field {
@@ -193,15 +207,18 @@ func objectFields() map[string]map[string]field {
 			"max_amount": {t: decimalType, memo: true,
 				get: func(s *evalState) (ref.Val, error) { return celDecimal{s.in.MaxAmount}, nil },
 				set: func(s *evalState) bool { return !s.in.MaxAmount.IsZero() }},
-			"local_hour":    integer(func(s *evalState) int64 { return int64(s.local.Hour()) }),
-			"local_minute":  integer(func(s *evalState) int64 { return int64(s.local.Minute()) }),
-			"local_weekday": integer(func(s *evalState) int64 { return int64(s.local.Weekday()) }),
-			"local_day":     integer(func(s *evalState) int64 { return int64(s.local.Day()) }),
-			"local_month":   integer(func(s *evalState) int64 { return int64(s.local.Month()) }),
-			"local_year":    integer(func(s *evalState) int64 { return int64(s.local.Year()) }),
-			"local_date":    str(func(s *evalState) string { return s.local.Format(time.DateOnly) }),
-			"merchant":      object(merchantTypeName, func(s *evalState) bool { return s.tx.Merchant != nil }),
-			"crypto":        object(cryptoTypeName, func(s *evalState) bool { return s.tx.Crypto != nil }),
+			"fee":             optMoney(func(s *evalState) *payment.Money { return s.tx.Fee }),
+			"payout":          optMoney(func(s *evalState) *payment.Money { return s.tx.Payout }),
+			"promised_payout": optMoney(func(s *evalState) *payment.Money { return s.tx.PromisedPayout }),
+			"local_hour":      integer(func(s *evalState) int64 { return int64(s.local.Hour()) }),
+			"local_minute":    integer(func(s *evalState) int64 { return int64(s.local.Minute()) }),
+			"local_weekday":   integer(func(s *evalState) int64 { return int64(s.local.Weekday()) }),
+			"local_day":       integer(func(s *evalState) int64 { return int64(s.local.Day()) }),
+			"local_month":     integer(func(s *evalState) int64 { return int64(s.local.Month()) }),
+			"local_year":      integer(func(s *evalState) int64 { return int64(s.local.Year()) }),
+			"local_date":      str(func(s *evalState) string { return s.local.Format(time.DateOnly) }),
+			"merchant":        object(merchantTypeName, func(s *evalState) bool { return s.tx.Merchant != nil }),
+			"crypto":          object(cryptoTypeName, func(s *evalState) bool { return s.tx.Crypto != nil }),
 		},
 		merchantTypeName: {
 			"id":              str(func(s *evalState) string { return s.merchant().ID }),

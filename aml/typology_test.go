@@ -60,6 +60,8 @@ const (
 	all30d    = "all/30d"
 	all180d   = "all/180d"
 	all365d   = "all/365d"
+	xfer30d   = "transfer/30d"
+	cashIn30d = "cash_in/30d"
 )
 
 type typologyCase struct {
@@ -257,6 +259,61 @@ func TestTypologies(t *testing.T) {
 			facts: map[string]Fact{all30d: flat}},
 		{name: "anomaly/too little history", tx: fns(amount("1000000")),
 			facts: map[string]Fact{all30d: {Count: 4, Sum: dec("40000"), SumSquares: dec("400000000")}}},
+
+		// advance fee: a further deposit to a payee first paid 24h..30d ago, nothing back since
+		{name: "advance fee/second deposit 3 days after the first, nothing back", tx: fns(transfer, amount("300000"), cpty("KR")),
+			in:    payeeSeen(3*24*time.Hour, ""),
+			facts: map[string]Fact{xfer30d: {Count: 1, Sum: dec("500000"), Last: t0.Add(-3 * 24 * time.Hour)}}, want: ids("aml.scam.advance_fee_no_payout")},
+		{name: "advance fee/exactly 24h after", tx: fns(transfer, amount("300000"), cpty("KR")),
+			in:    payeeSeen(24*time.Hour, ""),
+			facts: map[string]Fact{xfer30d: {Count: 1, Sum: dec("500000")}}, want: ids("aml.scam.advance_fee_no_payout")},
+		{name: "advance fee/a cash-in before the payee was first paid does not count", tx: fns(transfer, amount("300000"), cpty("KR")),
+			in: payeeSeen(3*24*time.Hour, ""),
+			facts: map[string]Fact{xfer30d: {Count: 1, Sum: dec("500000")},
+				cashIn30d: {Count: 1, Sum: dec("1000000"), Last: t0.Add(-4 * 24 * time.Hour)}}, want: ids("aml.scam.advance_fee_no_payout")},
+		{name: "advance fee/a payout came back", tx: fns(transfer, amount("300000"), cpty("KR")),
+			in: payeeSeen(3*24*time.Hour, ""),
+			facts: map[string]Fact{xfer30d: {Count: 1, Sum: dec("500000")},
+				cashIn30d: {Count: 1, Sum: dec("550000"), Last: t0.Add(-2 * 24 * time.Hour)}}},
+		{name: "advance fee/a second before 24h", tx: fns(transfer, amount("300000"), cpty("KR")),
+			in:    payeeSeen(24*time.Hour-time.Second, ""),
+			facts: map[string]Fact{xfer30d: {Count: 1, Sum: dec("500000")}}},
+		{name: "advance fee/payee first paid 31 days ago", tx: fns(transfer, amount("300000"), cpty("KR")),
+			in:    payeeSeen(31*24*time.Hour, ""),
+			facts: map[string]Fact{xfer30d: {Count: 1, Sum: dec("500000")}}},
+		{name: "advance fee/first payment to the payee", tx: fns(transfer, amount("300000"), cpty("KR")),
+			in: payeeSeen(0, "")},
+		{name: "advance fee/unknown payee history", tx: fns(transfer, amount("300000"), cpty("KR")),
+			facts: map[string]Fact{xfer30d: {Count: 1, Sum: dec("500000")}}},
+
+		// guaranteed payout above the amount paid in
+		{name: "guaranteed/promised 400% back", tx: fns(transfer, amount("100000"), cpty("KR"), promised("500000")),
+			want: ids("aml.scam.guaranteed_payout")},
+		{name: "guaranteed/0.000001 above the amount", tx: fns(transfer, amount("100000"), cpty("KR"), promised("100000.000001")),
+			want: ids("aml.scam.guaranteed_payout")},
+		{name: "guaranteed/promised exactly the amount", tx: fns(transfer, amount("100000"), cpty("KR"), promised("100000"))},
+		{name: "guaranteed/no promise", tx: fns(transfer, amount("100000"), cpty("KR"))},
+		{name: "guaranteed/a cash-in is not a deposit to a scheme", tx: fns(amount("100000"), promised("500000"))},
+
+		// test deposits to a new payee, then the real amount
+		{name: "test deposits/two tries of 1,000 then 500,000", tx: fns(transfer, amount("500000"), cpty("KR")),
+			in:    payeeSeen(2*time.Hour, ""),
+			facts: map[string]Fact{xfer24h: {Count: 2, Distinct: 1, Sum: dec("2000"), Last: t0.Add(-time.Hour), LastAmount: dec("1000")}}, want: ids("aml.scam.test_deposits_new_payee")},
+		{name: "test deposits/average exactly 10% of this", tx: fns(transfer, amount("20000"), cpty("KR")),
+			in:    payeeSeen(2*time.Hour, ""),
+			facts: map[string]Fact{xfer24h: {Count: 2, Distinct: 1, Sum: dec("4000"), Last: t0.Add(-time.Hour), LastAmount: dec("2000")}}, want: ids("aml.scam.test_deposits_new_payee")},
+		{name: "test deposits/average 0.000001 above 10%", tx: fns(transfer, amount("20000"), cpty("KR")),
+			in:    payeeSeen(2*time.Hour, ""),
+			facts: map[string]Fact{xfer24h: {Count: 2, Distinct: 1, Sum: dec("4000.000002"), Last: t0.Add(-time.Hour), LastAmount: dec("2000")}}},
+		{name: "test deposits/only one earlier try", tx: fns(transfer, amount("500000"), cpty("KR")),
+			in:    payeeSeen(2*time.Hour, ""),
+			facts: map[string]Fact{xfer24h: {Count: 1, Distinct: 1, Sum: dec("1000"), Last: t0.Add(-time.Hour), LastAmount: dec("1000")}}},
+		{name: "test deposits/earlier transfers before the payee appeared", tx: fns(transfer, amount("500000"), cpty("KR")),
+			in:    payeeSeen(2*time.Hour, ""),
+			facts: map[string]Fact{xfer24h: {Count: 2, Distinct: 2, Sum: dec("2000"), Last: t0.Add(-3 * time.Hour), LastAmount: dec("1000")}}},
+		{name: "test deposits/payee known for two days", tx: fns(transfer, amount("500000"), cpty("KR")),
+			in:    payeeSeen(48*time.Hour, ""),
+			facts: map[string]Fact{xfer24h: {Count: 2, Distinct: 1, Sum: dec("2000"), Last: t0.Add(-time.Hour), LastAmount: dec("1000")}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -274,6 +331,13 @@ func TestTypologies(t *testing.T) {
 				t.Errorf("fired rules mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func promised(s string) func(*payment.Transaction) {
+	return func(tx *payment.Transaction) {
+		m := payment.MustParseMoney(s + " KRW")
+		tx.PromisedPayout = &m
 	}
 }
 
@@ -326,5 +390,28 @@ func TestFindingAnomalyValues(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, fs[0].Values); diff != "" {
 		t.Errorf("values mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestFindingScamValues(t *testing.T) {
+	p := builtinProgram(t)
+	tx := newTx(dir(payment.Transfer), amount("100000"), promised("500000"))
+	fs, err := p.Evaluate(context.Background(), &Input{Tx: tx, Location: seoul, Facts: &facts{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Rule != "aml.scam.guaranteed_payout" {
+		t.Fatalf("got %v", ruleIDs(fs))
+	}
+	want := []rule.Value{
+		{Name: "paid_in", Value: "100000"},
+		{Name: "promised_payout", Value: "500000"},
+		{Name: "promised_return_percent", Value: "400"},
+	}
+	if diff := cmp.Diff(want, fs[0].Values); diff != "" {
+		t.Errorf("values mismatch (-want +got):\n%s", diff)
+	}
+	if got, wantMsg := fs[0].Message, "100000 KRW paid in against a promised payout of 500000 (400% return)"; got != wantMsg {
+		t.Errorf("message = %q, want %q", got, wantMsg)
 	}
 }

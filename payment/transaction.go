@@ -41,6 +41,45 @@ type Transaction struct {
 	// Crypto holds the details of a virtual-asset transfer; required when
 	// Channel is [Crypto].
 	Crypto *CryptoDetails `json:"crypto,omitempty"`
+	// Fee is what the customer is charged for this transaction, in the
+	// currency of Amount, if the host knows it. When nil and Payout is
+	// set, the fee is Amount − Payout.
+	Fee *Money `json:"fee,omitempty"`
+	// Payout is what the customer (or the payee) actually receives, in the
+	// currency of Amount; at most Amount. Nil when unknown.
+	Payout *Money `json:"payout,omitempty"`
+	// Advance marks a cash-out that is an advance against a later bill
+	// (carrier billing, buy now pay later): the customer receives Payout
+	// now and owes Amount on Advance.Due. Nil otherwise.
+	Advance *Advance `json:"advance,omitempty"`
+	// PromisedPayout is what the counterparty promised ("guaranteed") to
+	// pay back in return for this deposit or transfer, in the currency of
+	// Amount, if the service knows of such a promise. Nil otherwise.
+	PromisedPayout *Money `json:"promised_payout,omitempty"`
+}
+
+// Advance describes a cash-out paid now against a bill due later.
+type Advance struct {
+	// Due is the calendar day the bill carrying Amount is due, in the time
+	// zone of the pack that judges the transaction. Required; not before
+	// the transaction's own day.
+	Due Date `json:"due"`
+}
+
+// ProviderClaim is a counterparty's claim to be a licensed or registered
+// provider (an electronic financial business operator, a VASP, a money
+// services business, an e-money or payment institution), to be checked
+// against the register the host loaded.
+type ProviderClaim struct {
+	// Register is the id of the register the claim refers to, e.g.
+	// "kr.fsc.efin" (the ids are the host's, declared in its register
+	// files). Required.
+	Register string `json:"register"`
+	// Number is the claimed registration number, if given.
+	Number string `json:"number,omitempty"`
+	// Name is the claimed registered name, if different from the party's
+	// Name.
+	Name string `json:"name,omitempty"`
 }
 
 // Party is a person or organisation on either side of a transaction.
@@ -61,6 +100,9 @@ type Party struct {
 	// this customer (the transaction's own time for a first-time payee);
 	// zero when unknown.
 	FirstSeen time.Time `json:"first_seen,omitzero"`
+	// Provider is the party's claim to be a licensed or registered
+	// provider, if it makes one. Nil otherwise.
+	Provider *ProviderClaim `json:"provider,omitempty"`
 }
 
 // Customer is the service's own customer, with what is known about them.

@@ -80,6 +80,9 @@ func FuzzTransactionJSON(f *testing.F) {
 	f.Add([]byte(`{"amount":{"amount":1e400,"currency":"USD"}}`))
 	f.Add([]byte(`{"time":"9999-12-31T23:59:59Z"}`))
 	f.Add([]byte(`{}`))
+	f.Add([]byte(advanceTx))
+	f.Add([]byte(`{"id":"x","time":"2026-01-01T00:00:00Z","country":"KR","channel":"e_wallet","direction":"transfer","amount":{"amount":"10000","currency":"KRW"},"customer":{"id":"c"},"promised_payout":{"amount":"40000","currency":"KRW"},"counterparty":{"id":"p","provider":{"register":"kr.fiu.vasp","name":"(주) 에이 코인"}}}`))
+	f.Add([]byte(`{"id":"x","time":"2026-01-01T00:00:00Z","country":"KR","channel":"e_wallet","direction":"cash_out","amount":{"amount":"1","currency":"KRW"},"customer":{"id":"c"},"fee":{"amount":"2","currency":"USD"},"payout":{"amount":"1","currency":"KRW"},"advance":{"due":"2026-02-30"}}`))
 	f.Add([]byte(`null`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tx, err := payment.ParseTransactionJSON(b)

@@ -154,6 +154,18 @@ func (v *validator) party(prefix string, p *Party, requireID bool) {
 			v.add(prefix+".country", err)
 		}
 	}
+	if pc := p.Provider; pc != nil {
+		if pc.Register == "" {
+			v.addf(prefix+".provider.register", ErrMissing, "required")
+		} else if !validID(pc.Register) {
+			v.id(prefix+".provider.register", pc.Register, true)
+		}
+		if pc.Number == "" && pc.Name == "" && p.Name == "" {
+			v.addf(prefix+".provider", ErrMissing, "a provider claim needs a number or a name")
+		}
+		v.text(prefix+".provider.number", pc.Number)
+		v.text(prefix+".provider.name", pc.Name)
+	}
 	if !p.BirthDate.IsZero() {
 		d := p.BirthDate
 		t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
@@ -257,10 +269,62 @@ func (tx *Transaction) Validate() error {
 			v.text("crypto.travel_rule.beneficiary_name", tr.BeneficiaryName)
 		}
 	}
+	if tx.Fee != nil || tx.Payout != nil || tx.Advance != nil || tx.PromisedPayout != nil {
+		v.costs(tx)
+	}
 	if len(v.errs) == 0 {
 		return nil
 	}
 	return &ValidationError{Fields: v.errs}
+}
+
+// costs validates Fee, Payout, Advance and PromisedPayout.
+func (v *validator) costs(tx *Transaction) {
+	ok := func(field string, m *Money, allowZero bool) bool {
+		if m.IsZero() {
+			v.addf(field, ErrMissing, "required when present")
+			return false
+		}
+		if err := m.Validate(); err != nil {
+			if errors.Is(err, ErrUnknownCurrency) {
+				v.add(field+".currency", err)
+			} else {
+				v.add(field+".amount", err)
+			}
+			return false
+		}
+		if s := m.Amount.Sign(); s < 0 || s == 0 && !allowZero {
+			v.addf(field+".amount", ErrInvalidAmount, "%s is not positive", m.Amount)
+			return false
+		}
+		if tx.Amount.Currency != "" && m.Currency != tx.Amount.Currency {
+			v.addf(field+".currency", ErrCurrencyMismatch, "%s differs from the amount's %s", m.Currency, tx.Amount.Currency)
+			return false
+		}
+		return true
+	}
+	if tx.Fee != nil && ok("fee", tx.Fee, true) && tx.Fee.Amount.GreaterThan(tx.Amount.Amount) {
+		v.addf("fee.amount", ErrInvalidAmount, "fee %s exceeds the amount %s", tx.Fee.Amount, tx.Amount.Amount)
+	}
+	if tx.Payout != nil && ok("payout", tx.Payout, true) && tx.Payout.Amount.GreaterThan(tx.Amount.Amount) {
+		v.addf("payout.amount", ErrInvalidAmount, "payout %s exceeds the amount %s", tx.Payout.Amount, tx.Amount.Amount)
+	}
+	if tx.PromisedPayout != nil {
+		ok("promised_payout", tx.PromisedPayout, false)
+	}
+	if a := tx.Advance; a != nil {
+		if tx.Payout == nil {
+			v.addf("payout", ErrMissing, "required on an advance")
+		}
+		d := a.Due
+		t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+		switch {
+		case d.IsZero():
+			v.addf("advance.due", ErrMissing, "required")
+		case d.Year < 1970 || d.Year > 2200 || t.Year() != d.Year || t.Month() != d.Month || t.Day() != d.Day:
+			v.addf("advance.due", ErrInvalidDate, "%04d-%02d-%02d", d.Year, d.Month, d.Day)
+		}
+	}
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
