@@ -1,0 +1,104 @@
+package pgstore
+
+import "strings"
+
+// Entry states as stored: the values of store.EntryState.
+const (
+	statePending   = 1
+	stateCommitted = 2
+	stateVoided    = 3
+)
+
+// queries holds every SQL statement with the schema filled in. The texts
+// are constant per store, so pgx prepares each once per connection.
+type queries struct {
+	migrate []string
+
+	lock, subject, dup, rolling, period, balance string
+	insert, upsertSubject, upsertTotals          string
+	prune, setCut                                string
+	settle                                       string
+	aggWindow, aggEntry                          string
+}
+
+// classIn is true when the row's class is in the bit mask $n.
+func classIn(n string) string { return "((" + n + "::bigint >> class) & 1) = 1" }
+
+func newQueries(schema string) queries {
+	r := strings.NewReplacer("{S}", schema)
+	q := queries{
+		migrate: []string{
+			"CREATE SCHEMA IF NOT EXISTS {S}",
+			`CREATE TABLE IF NOT EXISTS {S}.entries (
+				subject      text        NOT NULL,
+				tx_id        text        NOT NULL,
+				t            timestamptz NOT NULL,
+				seq          bigint      GENERATED ALWAYS AS IDENTITY,
+				class        smallint    NOT NULL CHECK (class >= 0 AND class < 64),
+				state        smallint    NOT NULL CHECK (state BETWEEN 1 AND 3),
+				amount       numeric     NOT NULL CHECK (amount > 0),
+				counterparty text        NOT NULL DEFAULT '',
+				PRIMARY KEY (subject, tx_id))`,
+			"CREATE INDEX IF NOT EXISTS entries_subject_t ON {S}.entries (subject, t)",
+			`CREATE TABLE IF NOT EXISTS {S}.subjects (
+				subject  text        PRIMARY KEY,
+				currency text        NOT NULL,
+				newest   timestamptz NOT NULL,
+				oldest   timestamptz NOT NULL,
+				cut      timestamptz)`,
+			`CREATE TABLE IF NOT EXISTS {S}.class_totals (
+				subject     text     NOT NULL,
+				class       smallint NOT NULL,
+				pending     numeric  NOT NULL,
+				pending_n   bigint   NOT NULL,
+				committed   numeric  NOT NULL,
+				committed_n bigint   NOT NULL,
+				PRIMARY KEY (subject, class))`,
+		},
+		lock:    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+		subject: "SELECT currency, newest, oldest, cut FROM {S}.subjects WHERE subject = $1",
+		dup:     "SELECT state FROM {S}.entries WHERE subject = $1 AND tx_id = $2",
+		// Entries in [$2, $3] counted by mask $4, in time order.
+		rolling: "SELECT t, amount::text FROM {S}.entries WHERE subject = $1 AND t >= $2 AND t <= $3 AND state <> 3 AND " +
+			classIn("$4") + " ORDER BY t",
+		// Total of the entries in [$2, $3) counted by mask $4.
+		period: "SELECT coalesce(sum(amount), 0)::text, count(*) FROM {S}.entries WHERE subject = $1 AND t >= $2 AND t < $3 AND state <> 3 AND " +
+			classIn("$4"),
+		// Balance: credits ($2) pending or committed, minus committed debits ($3); the number of credits.
+		balance: `SELECT coalesce(sum(CASE WHEN ((($2::bigint >> class) & 1) = 1) THEN pending + committed ELSE 0 END)
+			- sum(CASE WHEN ((($3::bigint >> class) & 1) = 1) THEN committed ELSE 0 END), 0)::text,
+			coalesce(sum(CASE WHEN ((($2::bigint >> class) & 1) = 1) THEN pending_n + committed_n ELSE 0 END), 0)::bigint
+			FROM {S}.class_totals WHERE subject = $1`,
+		insert: "INSERT INTO {S}.entries (subject, tx_id, t, class, state, amount, counterparty) VALUES ($1, $2, $3, $4, 1, ($5::text)::numeric, $6)",
+		upsertSubject: `INSERT INTO {S}.subjects AS s (subject, currency, newest, oldest) VALUES ($1, $2, $3, $3)
+			ON CONFLICT (subject) DO UPDATE SET newest = greatest(s.newest, excluded.newest), oldest = least(s.oldest, excluded.oldest)`,
+		upsertTotals: `INSERT INTO {S}.class_totals AS c (subject, class, pending, pending_n, committed, committed_n)
+			VALUES ($1, $2, ($3::text)::numeric, 1, 0, 0)
+			ON CONFLICT (subject, class) DO UPDATE SET pending = c.pending + excluded.pending, pending_n = c.pending_n + 1`,
+		prune:  "DELETE FROM {S}.entries WHERE subject = $1 AND t < $2",
+		setCut: "UPDATE {S}.subjects SET cut = $2, oldest = $2 WHERE subject = $1",
+		// Moves a pending entry to state $3 and its amount between the
+		// class totals; returns the state before.
+		settle: `WITH cur AS (SELECT state FROM {S}.entries WHERE subject = $1 AND tx_id = $2),
+			u AS (UPDATE {S}.entries e SET state = $3::smallint FROM cur
+				WHERE e.subject = $1 AND e.tx_id = $2 AND cur.state = 1 RETURNING e.class, e.amount),
+			ct AS (UPDATE {S}.class_totals c SET pending = c.pending - u.amount, pending_n = c.pending_n - 1,
+				committed = c.committed + CASE WHEN $3::smallint = 2 THEN u.amount ELSE 0 END,
+				committed_n = c.committed_n + CASE WHEN $3::smallint = 2 THEN 1 ELSE 0 END
+				FROM u WHERE c.subject = $1 AND c.class = u.class RETURNING 1)
+			SELECT state, (SELECT count(*) FROM ct) FROM cur`,
+		// Aggregate of the entries in [$2, $3] counted by mask $4, except tx $5.
+		aggWindow: `SELECT coalesce(sum(amount), 0)::text, coalesce(sum(amount * amount), 0)::text, count(*),
+			count(DISTINCT nullif(counterparty, '')), max(t), (array_agg(amount::text ORDER BY t DESC, seq DESC))[1]
+			FROM {S}.entries WHERE subject = $1 AND t >= $2 AND t <= $3 AND state <> 3 AND ` + classIn("$4") + " AND tx_id <> $5",
+		aggEntry: "SELECT class, state, amount::text FROM {S}.entries WHERE subject = $1 AND tx_id = $2",
+	}
+	for i, s := range q.migrate {
+		q.migrate[i] = r.Replace(s)
+	}
+	for _, p := range []*string{&q.subject, &q.dup, &q.rolling, &q.period, &q.balance, &q.insert, &q.upsertSubject,
+		&q.upsertTotals, &q.prune, &q.setCut, &q.settle, &q.aggWindow, &q.aggEntry} {
+		*p = r.Replace(*p)
+	}
+	return q
+}
