@@ -286,7 +286,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return fmt.Sprintf("%+d", n)
 	},
 	"subtract": func(a, b int) int { return a - b },
-	"utc": func(c replay.Change) string { return c.Time.UTC().Format("2006-01-02 15:04:05Z") },
+	"utc":      func(c replay.Change) string { return c.Time.UTC().Format("2006-01-02 15:04:05Z") },
 }).Parse(pageHTML))
 
 const pageHTML = `<!DOCTYPE html>
