@@ -24,6 +24,7 @@ type modelEntry struct {
 	at     time.Time
 	amount int64
 	class  uint8
+	cp     string
 	state  store.EntryState
 }
 
@@ -122,9 +123,62 @@ func (m *model) reserve(r *store.Request) store.Result {
 	if len(res.Violations) > 0 {
 		return store.Result{Status: store.Refused, Violations: res.Violations}
 	}
-	m.entries = append(m.entries, modelEntry{id: r.TxID, at: r.Time, amount: amt, class: r.Class, state: store.Pending})
+	m.entries = append(m.entries, modelEntry{id: r.TxID, at: r.Time, amount: amt, class: r.Class, cp: r.Counterparty, state: store.Pending})
 	res.Status = store.Reserved
 	return res
+}
+
+// aggregate answers q as of at, leaving out the entry except.
+func (m *model) aggregate(q *store.Query, at time.Time, except string) store.Aggregate {
+	var a store.Aggregate
+	if q.Window.Kind == store.Balance {
+		var sum int64
+		for i := range m.entries {
+			e := &m.entries[i]
+			if e.id == except {
+				continue
+			}
+			if counts(q.Classes, e) {
+				sum += e.amount
+				a.Count++
+			}
+			if e.state == store.Committed && q.Debits&(1<<e.class) != 0 {
+				sum -= e.amount
+			}
+		}
+		a.Sum = decimal.NewFromInt(sum)
+		return a
+	}
+	var sum, squares int64
+	var last *modelEntry
+	cps := map[string]bool{}
+	for i := range m.entries {
+		e := &m.entries[i]
+		in := false
+		if q.Window.Kind == store.Rolling {
+			in = !e.at.After(at) && e.at.After(at.Add(-q.Window.Duration))
+		} else {
+			in = !e.at.After(at) && samePeriod(q.Window.Kind, q.Window.Location, e.at, at)
+		}
+		if !in || !counts(q.Classes, e) || e.id == except {
+			continue
+		}
+		sum += e.amount
+		squares += e.amount * e.amount
+		a.Count++
+		if e.cp != "" {
+			cps[e.cp] = true
+		}
+		if last == nil || !e.at.Before(last.at) {
+			last = e
+		}
+	}
+	if last == nil {
+		return store.Aggregate{}
+	}
+	a.Sum, a.SumSquares, a.Distinct = decimal.NewFromInt(sum), decimal.NewFromInt(squares), int64(len(cps))
+	a.Last, a.LastAmount = last.at.UTC(), decimal.NewFromInt(last.amount)
+	return a
 }
 
 // TestAgainstModel runs random reservations, commits and voids, with
@@ -165,6 +219,18 @@ func runModel(t *testing.T, seed uint64) {
 		amountCap("observe-1h-more-than", store.Window{Kind: store.Rolling, Duration: time.Hour}, 0b0110, 1500),
 	}
 	caps[5].Debits = 0b0100
+	queries := []store.Query{
+		{Window: store.Window{Kind: store.Rolling, Duration: time.Hour}, Classes: 0b0110},
+		{Window: store.Window{Kind: store.Rolling, Duration: 6 * time.Hour}, Classes: 0b0010},
+		{Window: store.Window{Kind: store.Rolling, Duration: 3 * 24 * time.Hour}, Classes: 0b1110},
+		{Window: store.Window{Kind: store.Rolling, Duration: 30 * 24 * time.Hour}, Classes: 0b1111},
+		{Window: store.Window{Kind: store.Day, Location: seoul}, Classes: 0b0110},
+		{Window: store.Window{Kind: store.Day, Location: ny}, Classes: 0b1010},
+		{Window: store.Window{Kind: store.Day}, Classes: 0b0100},
+		{Window: store.Window{Kind: store.Month, Location: ny}, Classes: 0b0010},
+		{Window: store.Window{Kind: store.Month, Location: seoul}, Classes: 0b1110},
+		{Window: store.Window{Kind: store.Balance}, Classes: 0b1000, Debits: 0b0100},
+	}
 	caps[6].Observe = true
 	caps[7].Observe, caps[7].Exclusive = true, true
 
@@ -172,7 +238,13 @@ func runModel(t *testing.T, seed uint64) {
 	s := newStore(t, nil)
 	m := &model{}
 	ctx := context.Background()
+	// Odd seeds run across New York's switch to daylight saving time
+	// (2026-03-08) and a month boundary.
 	base := time.Date(2026, 1, 28, 0, 0, 0, 0, time.UTC)
+	if seed%2 == 1 {
+		base = time.Date(2026, 2, 25, 0, 0, 0, 0, time.UTC)
+	}
+	cps := []string{"", "m1", "m2", "m3", "m4"}
 	var ids []string
 	var refused, reached int
 	defer func() {
@@ -190,7 +262,7 @@ func runModel(t *testing.T, seed uint64) {
 			r := &store.Request{
 				Subject: "s", TxID: id, Currency: "KRW", Class: uint8(1 + rng.IntN(3)),
 				Time:   base.Add(time.Duration(rng.IntN(10*24*60)) * time.Minute),
-				Amount: decimal.NewFromInt(int64(1 + rng.IntN(1500))), Caps: caps,
+				Amount: decimal.NewFromInt(int64(1 + rng.IntN(1500))), Caps: caps, Counterparty: cps[rng.IntN(len(cps))],
 			}
 			got, err := s.Reserve(ctx, r)
 			if err != nil {
@@ -209,6 +281,24 @@ func runModel(t *testing.T, seed uint64) {
 			}
 			if len(got.Reached) > 0 {
 				reached++
+			}
+		case op == 7 && rng.IntN(2) == 0:
+			at := base.Add(time.Duration(rng.IntN(10*24*60)) * time.Minute)
+			if rng.IntN(4) == 0 && len(m.entries) > 0 {
+				at = m.entries[rng.IntN(len(m.entries))].at // on an entry's time
+			}
+			except := ""
+			if rng.IntN(2) == 0 {
+				except = ids[rng.IntN(len(ids))]
+			}
+			got, err := s.Aggregate(ctx, &store.AggregateRequest{Subject: "s", At: at, Except: except, Queries: queries})
+			if err != nil {
+				t.Fatalf("op %d: Aggregate: %v", i, err)
+			}
+			for q := range queries {
+				if diff := cmp.Diff(m.aggregate(&queries[q], at, except), got[q]); diff != "" {
+					t.Fatalf("op %d: Aggregate query %d at %v except %q mismatch (-model +store):\n%s", i, q, at, except, diff)
+				}
 			}
 		default:
 			id := ids[rng.IntN(len(ids))]
