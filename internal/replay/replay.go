@@ -231,8 +231,8 @@ type Result struct {
 	Transitions [NumOutcomes]Counts `json:"transitions"`
 	// Rules counts decisions per rule id, sorted by id.
 	Rules []RuleCount `json:"rules"`
-	// Days counts decisions per calendar day, every day from the first to
-	// the last.
+	// Days counts decisions per calendar day, in date order; days without
+	// transactions are left out.
 	Days []Day `json:"days"`
 	// Changed is the number of changed decisions; ActionChanged the number
 	// whose outcome changed.
@@ -661,30 +661,15 @@ func change(line int, tx *payment.Transaction, od, nd *comply.Decision, oo, no O
 	return c
 }
 
-// finish sorts the rule counts and fills the days between the first and the
-// last with zero counts.
+// finish sorts the rule counts and the days.
 func (t *tally) finish() {
 	res := t.res
 	for _, rc := range t.rules {
 		res.Rules = append(res.Rules, *rc)
 	}
 	sort.Slice(res.Rules, func(i, j int) bool { return res.Rules[i].Rule < res.Rules[j].Rule })
-	if len(t.days) == 0 {
-		return
+	for _, d := range t.days {
+		res.Days = append(res.Days, *d)
 	}
-	keys := make([]string, 0, len(t.days))
-	for k := range t.days {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	first, _ := time.Parse(time.DateOnly, keys[0])
-	last, _ := time.Parse(time.DateOnly, keys[len(keys)-1])
-	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
-		k := d.Format(time.DateOnly)
-		if day := t.days[k]; day != nil {
-			res.Days = append(res.Days, *day)
-		} else {
-			res.Days = append(res.Days, Day{Date: k})
-		}
-	}
+	sort.Slice(res.Days, func(i, j int) bool { return res.Days[i].Date < res.Days[j].Date })
 }

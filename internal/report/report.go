@@ -25,6 +25,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/comply-go/comply/internal/replay"
 	"github.com/comply-go/comply/jurisdiction"
@@ -102,10 +103,37 @@ func (c *Chart) Points() string {
 	return b.String()
 }
 
-// DaysChart lays out the decisions-per-day chart of res.
+// allDays returns the days of res with the days between them that had no
+// transactions, as zero counts.
+func allDays(res *replay.Result) []replay.Day {
+	if len(res.Days) == 0 {
+		return nil
+	}
+	first, err1 := time.Parse(time.DateOnly, res.Days[0].Date)
+	last, err2 := time.Parse(time.DateOnly, res.Days[len(res.Days)-1].Date)
+	if err1 != nil || err2 != nil || last.Sub(first) > 20*366*24*time.Hour {
+		return res.Days
+	}
+	var out []replay.Day
+	i := 0
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		k := d.Format(time.DateOnly)
+		if i < len(res.Days) && res.Days[i].Date == k {
+			out = append(out, res.Days[i])
+			i++
+		} else {
+			out = append(out, replay.Day{Date: k})
+		}
+	}
+	return out
+}
+
+// DaysChart lays out the decisions-per-day chart of res: every day from the
+// first to the last, days without transactions included.
 func DaysChart(res *replay.Result) *Chart {
 	const left, right, top, bottom = 56, 56, 24, 44
-	n := len(res.Days)
+	days := allDays(res)
+	n := len(days)
 	slot := 24
 	if n > 0 && n*slot > 900 {
 		slot = max(900/n, 3)
@@ -119,12 +147,12 @@ func DaysChart(res *replay.Result) *Chart {
 	plotH := c.Height - barTop - bottom
 	base := barTop + plotH
 	maxFlagged, maxTotal := 1, 1
-	for _, d := range res.Days {
+	for _, d := range days {
 		maxFlagged = max(maxFlagged, flagged(d.Old), flagged(d.New))
 		maxTotal = max(maxTotal, d.Old.Total())
 	}
 	barW := max(slot*2/5, 1)
-	for i, d := range res.Days {
+	for i, d := range days {
 		x0 := left + i*slot + (slot-2*barW)/3
 		for side, counts := range []replay.Counts{d.Old, d.New} {
 			x := x0 + side*(barW+(slot-2*barW)/3)
@@ -157,7 +185,7 @@ func DaysChart(res *replay.Result) *Chart {
 		}
 	}
 	if n > 0 {
-		c.Texts = append(c.Texts, Text{X: left, Y: base + 32, Anchor: "start", Text: res.Days[0].Date + " … " + res.Days[n-1].Date})
+		c.Texts = append(c.Texts, Text{X: left, Y: base + 32, Anchor: "start", Text: days[0].Date + " … " + days[n-1].Date})
 	}
 	c.Texts = append(c.Texts,
 		Text{X: left - 6, Y: lineTop + 4, Anchor: "end", Text: fmt.Sprint(maxTotal)},
