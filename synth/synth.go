@@ -449,7 +449,7 @@ var backgroundMix = weights{0.28, 0.18, 0.14, 0.07, 0.06, 0.09, 0.10, 0.04, 0.02
 
 var (
 	topUps     = []int64{10_000, 20_000, 30_000, 50_000, 100_000, 200_000, 300_000}
-	topUpMix   = weights{25, 15, 10, 25, 15, 6, 4}
+	topUpMix   = weights{30, 20, 15, 25, 8, 1.5, 0.5}
 	prepaidMix = weights{35, 25, 10, 20, 10}
 )
 
@@ -459,10 +459,10 @@ func (g *Generator) background(r *rand.Rand, c *customer, t time.Time, seq int) 
 	var tx *payment.Transaction
 	switch backgroundMix.pick(r) {
 	case 0: // card purchase
-		tx = g.newTx(c, id, t, payment.Card, payment.Payment, logNormal(r, 18_000, 0.9, 100))
+		tx = g.newTx(c, id, t, payment.Card, payment.Payment, logNormal(r, 18_000, 0.6, 100))
 		tx.Merchant = &payment.Merchant{ID: fmt.Sprintf("m%04d", r.IntN(2000)), Category: "5411", Goods: payment.GoodsGeneral}
 	case 1: // e-wallet purchase
-		tx = g.newTx(c, id, t, payment.EWallet, payment.Payment, logNormal(r, 12_000, 0.9, 100))
+		tx = g.newTx(c, id, t, payment.EWallet, payment.Payment, logNormal(r, 12_000, 0.6, 100))
 		tx.Merchant = &payment.Merchant{ID: fmt.Sprintf("m%04d", r.IntN(2000)), Category: "5812", Goods: payment.GoodsGeneral}
 	case 2: // carrier-billed digital goods
 		tx = g.newTx(c, id, t, payment.CarrierBilling, payment.Payment, logNormal(r, 9_900, 0.7, 100))
@@ -483,16 +483,16 @@ func (g *Generator) background(r *rand.Rand, c *customer, t time.Time, seq int) 
 		tx = g.newTx(c, id, t, payment.EWallet, payment.CashIn, topUps[topUpMix.pick(r)])
 		tx.Funding = payment.BankTransfer
 	case 6: // transfer to a friend
-		tx = g.newTx(c, id, t, payment.EWallet, payment.Transfer, logNormal(r, 25_000, 1.0, 1000))
+		tx = g.newTx(c, id, t, payment.EWallet, payment.Transfer, logNormal(r, 25_000, 0.7, 1000))
 		tx.Counterparty = c.friends[r.IntN(len(c.friends))]
 	case 7: // transfer from a friend
-		tx = g.newTx(c, id, t, payment.EWallet, payment.CashIn, logNormal(r, 25_000, 1.0, 1000))
+		tx = g.newTx(c, id, t, payment.EWallet, payment.CashIn, logNormal(r, 25_000, 0.7, 1000))
 		tx.Counterparty = c.friends[r.IntN(len(c.friends))]
 	case 8: // bank transfer
-		tx = g.newTx(c, id, t, payment.BankTransfer, payment.Transfer, logNormal(r, 150_000, 1.1, 1000))
+		tx = g.newTx(c, id, t, payment.BankTransfer, payment.Transfer, logNormal(r, 80_000, 0.7, 1000))
 		tx.Counterparty = c.friends[r.IntN(len(c.friends))]
 	default: // withdrawal to the bank
-		tx = g.newTx(c, id, t, payment.EWallet, payment.CashOut, logNormal(r, 100_000, 0.9, 1000))
+		tx = g.newTx(c, id, t, payment.EWallet, payment.CashOut, logNormal(r, 60_000, 0.7, 1000))
 		tx.Funding = payment.EWallet
 	}
 	return tx
