@@ -1,0 +1,233 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/comply-go/comply/store"
+	"github.com/comply-go/comply/store/pgstore"
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+)
+
+func TestNewInvalidOptions(t *testing.T) {
+	// None of these reaches a server.
+	tests := []struct {
+		name string
+		opts *pgstore.Options
+	}{
+		{"nil", nil},
+		{"empty DSN", &pgstore.Options{}},
+		{"bad DSN", &pgstore.Options{DSN: "postgres://%zz"}},
+		{"negative retention", &pgstore.Options{DSN: "postgres://localhost/x", Retention: -time.Hour}},
+		{"retention too long", &pgstore.Options{DSN: "postgres://localhost/x", Retention: pgstore.MaxRetention + time.Hour}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := pgstore.New(t.Context(), tc.opts)
+			if !errors.Is(err, store.ErrInvalidRequest) || s != nil {
+				t.Errorf("New() = %v, %v; want an error wrapping ErrInvalidRequest", s, err)
+			}
+		})
+	}
+}
+
+// tables lists the schema's tables, indexes and columns.
+func tables(t *testing.T, dsn, schema string) []string {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	rows, err := conn.Query(t.Context(), `
+		SELECT table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns WHERE table_schema = $1
+		UNION ALL SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestMigrateIdempotent(t *testing.T) {
+	d := dsn(t)
+	schema := testSchema(t, d)
+	// Four stores migrate the same new schema at once.
+	var wg sync.WaitGroup
+	stores := make([]*pgstore.Store, 4)
+	errs := make([]error, 4)
+	for i := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = pgstore.New(t.Context(), &pgstore.Options{DSN: d, Schema: schema})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent New #%d: %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+	before := tables(t, d, schema)
+	if len(before) < 15 {
+		t.Fatalf("schema after migration: %q", before)
+	}
+	s := stores[0]
+	t0 := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	req := &store.Request{Subject: "m", TxID: "a", Time: t0, Class: 1, Amount: decimal.NewFromInt(5), Currency: "KRW"}
+	if res, err := s.Reserve(t.Context(), req); err != nil || res.Status != store.Reserved {
+		t.Fatalf("Reserve = %+v, %v", res, err)
+	}
+	// Migrating again changes nothing and keeps the data.
+	for range 2 {
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatalf("Migrate again: %v", err)
+		}
+	}
+	if after := tables(t, d, schema); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("schema changed by a second migration:\n%q\n%q", before, after)
+	}
+	if res, err := s.Reserve(t.Context(), req); err != nil || res.Status != store.Duplicate || res.State != store.Pending {
+		t.Errorf("Reserve after migrating again = %+v, %v; want a duplicate of the pending entry", res, err)
+	}
+	// A store opened later, without migrating, sees the same entry.
+	again := open(t, &pgstore.Options{DSN: d, Schema: schema, DisableMigrate: true})
+	if res, err := again.Reserve(t.Context(), req); err != nil || res.Status != store.Duplicate {
+		t.Errorf("Reserve from a new store = %+v, %v; want a duplicate", res, err)
+	}
+	if err := stores[1].Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := stores[1].Migrate(t.Context()); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("Migrate after Close = %v, want ErrClosed", err)
+	}
+}
+
+// TestRetention checks pruning: entries older than the retention before the
+// subject's newest are deleted, requests that would need them fail with
+// ErrOutOfRange, and balances survive.
+func TestRetention(t *testing.T) {
+	d := dsn(t)
+	schema := testSchema(t, d)
+	const retention = 48 * time.Hour
+	s := open(t, &pgstore.Options{DSN: d, Schema: schema, Retention: retention})
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	day := store.Cap{ID: "day", Window: store.Window{Kind: store.Day}, Classes: 1 << 1, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}
+	roll := func(w time.Duration) store.Cap {
+		return store.Cap{ID: "roll", Window: store.Window{Kind: store.Rolling, Duration: w}, Classes: 1 << 1, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}
+	}
+	balance := store.Cap{ID: "bal", Window: store.Window{Kind: store.Balance}, Classes: 1 << 2, Debits: 1 << 3, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}
+	reserve := func(id string, at time.Time, class uint8, amount int64, caps ...store.Cap) (store.Result, error) {
+		return s.Reserve(ctx, &store.Request{Subject: "r", TxID: id, Time: at, Class: class, Amount: decimal.NewFromInt(amount), Currency: "KRW", Caps: caps})
+	}
+	must := func(res store.Result, err error) store.Result {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	must(reserve("old", t0, 1, 100, day))
+	must(reserve("credit", t0, 2, 700, balance))
+	if err := s.Commit(ctx, "r", "credit"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reserve("y", t0, 1, 1, roll(retention+time.Hour)); !errors.Is(err, store.ErrInvalidRequest) {
+		t.Errorf("rolling window over the retention: %v, want ErrInvalidRequest", err)
+	}
+	// 60h later: the newest moves, entries before t0+12h are pruned.
+	late := t0.Add(60 * time.Hour)
+	must(reserve("new", late, 1, 100, day, roll(24*time.Hour)))
+	count := func() (n int64) {
+		conn, err := pgx.Connect(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{schema}.Sanitize()+".entries").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d entries after pruning, want 1", n)
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"reserve before the horizon", func() error { _, err := reserve("old", t0, 1, 100); return err }()},
+		{"rolling window reaching before it", func() error {
+			_, err := reserve("z", late.Add(-40*time.Hour), 1, 1, roll(24*time.Hour))
+			return err
+		}()},
+		{"aggregate reaching before it", func() error {
+			_, err := s.Aggregate(ctx, &store.AggregateRequest{Subject: "r", At: t0.Add(13 * time.Hour),
+				Queries: []store.Query{{Window: store.Window{Kind: store.Rolling, Duration: 24 * time.Hour}, Classes: 1 << 1}}})
+			return err
+		}()},
+		{"day that began before it", func() error {
+			// The horizon is midnight UTC, 09:00 in Seoul.
+			seoulDay := day
+			seoulDay.Window.Location = time.FixedZone("KST", 9*3600)
+			_, err := reserve("w", t0.Add(13*time.Hour), 1, 1, seoulDay)
+			return err
+		}()},
+	} {
+		if !errors.Is(tc.err, store.ErrOutOfRange) {
+			t.Errorf("%s: %v, want ErrOutOfRange", tc.name, tc.err)
+		}
+	}
+	// The balance still counts the pruned committed credit.
+	if res := must(reserve("credit2", late, 2, 301, balance)); res.Status != store.Refused || !res.Violations[0].Amount.Equal(decimal.NewFromInt(700)) {
+		t.Errorf("credit after pruning = %+v, want refused at a balance of 700", res)
+	}
+	if res := must(reserve("credit3", late, 2, 300, balance)); res.Status != store.Reserved {
+		t.Errorf("credit to exactly the cap after pruning = %+v", res)
+	}
+	// Within the retention everything works.
+	agg, err := s.Aggregate(ctx, &store.AggregateRequest{Subject: "r", At: late,
+		Queries: []store.Query{{Window: store.Window{Kind: store.Rolling, Duration: 24 * time.Hour}, Classes: 1 << 1}}})
+	if err != nil || agg[0].Count != 1 || !agg[0].Sum.Equal(decimal.NewFromInt(100)) {
+		t.Errorf("Aggregate within the retention = %+v, %v", agg, err)
+	}
+}
+
+// TestSurvivesReopen checks that what one store recorded is seen by a new
+// store on the same schema, as after a process restart.
+func TestSurvivesReopen(t *testing.T) {
+	d := dsn(t)
+	schema := testSchema(t, d)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	caps := []store.Cap{{ID: "day", Window: store.Window{Kind: store.Day}, Classes: 1 << 1, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}}
+	req := func(id string, amount int64) *store.Request {
+		return &store.Request{Subject: "s", TxID: id, Time: t0, Class: 1, Amount: decimal.NewFromInt(amount), Currency: "KRW", Caps: caps}
+	}
+	a := open(t, &pgstore.Options{DSN: d, Schema: schema})
+	if res, err := a.Reserve(ctx, req("a", 600)); err != nil || res.Status != store.Reserved {
+		t.Fatalf("Reserve = %+v, %v", res, err)
+	}
+	if err := a.Commit(ctx, "s", "a"); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	b := open(t, &pgstore.Options{DSN: d, Schema: schema})
+	if res, err := b.Reserve(ctx, req("a", 600)); err != nil || res.Status != store.Duplicate || res.State != store.Committed {
+		t.Errorf("retry after reopen = %+v, %v; want a duplicate of a committed entry", res, err)
+	}
+	if res, err := b.Reserve(ctx, req("b", 401)); err != nil || res.Status != store.Refused {
+		t.Errorf("over the cap after reopen = %+v, %v; want refused", res, err)
+	}
+}
