@@ -11,6 +11,7 @@ import (
 
 	"github.com/comply-go/comply/aml"
 	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/kyc/registry"
 	"github.com/comply-go/comply/kyc/screening"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
@@ -77,6 +78,11 @@ type Options struct {
 	// Screener screens the customer's and the counterparty's names against
 	// sanctions and PEP lists on every transaction. Default: none.
 	Screener *screening.Screener
+	// Registers are the registers of licensed providers that packs check
+	// counterparties' provider claims against (see package
+	// kyc/registry). Default: none, and every claim to a register a pack
+	// names gets a Review finding (registry.RuleNotLoaded).
+	Registers *registry.Set
 }
 
 // Engine evaluates transactions against compiled packs. It is immutable
@@ -91,6 +97,7 @@ type Engine struct {
 	eval  EvaluateFunc
 	scr   *screening.Screener
 	skew  time.Duration
+	regs  *registry.Set
 }
 
 // pack is a compiled pack with its store plans.
@@ -135,6 +142,7 @@ func New(opts *Options) (*Engine, error) {
 		now:   o.Now,
 		scr:   o.Screener,
 		skew:  o.MaxFutureSkew,
+		regs:  o.Registers,
 	}
 	if e.skew < 0 {
 		return nil, fmt.Errorf("%w: negative MaxFutureSkew", ErrInvalidOptions)
@@ -489,6 +497,9 @@ func (e *Engine) judge(ctx context.Context, d *Decision, lg *leg, tx *payment.Tr
 			return fmt.Errorf("comply: kyc: %w", err)
 		}
 		d.Findings = append(d.Findings, fs...)
+	}
+	if err := e.checkCosts(d, p, tx); err != nil {
+		return err
 	}
 
 	tbl := p.Limits

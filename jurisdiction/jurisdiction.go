@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/comply-go/comply/aml"
+	"github.com/comply-go/comply/fees"
 	"github.com/comply-go/comply/kyc"
+	"github.com/comply-go/comply/kyc/registry"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
@@ -56,6 +58,14 @@ type Pack struct {
 	// whenever monitoring asks for review. (Report thresholds on summed
 	// amounts are limit rows.)
 	Reports []ReportDuty
+	// Fees is the fee-transparency policy: how effective rates are
+	// computed and the legal ceilings on them (fees.yaml). Optional.
+	Fees *fees.Policy
+	// Providers names the registers of licensed providers the pack checks
+	// counterparties' claims against, and the action for a claim that is
+	// not on one (providers.yaml). The registers themselves come from the
+	// host (comply.Options.Registers). Optional.
+	Providers *registry.Policy
 	// Extends names the pack this one overlays (see [Overlay]); empty for a
 	// pack that stands on its own.
 	Extends string
@@ -65,6 +75,8 @@ type Pack struct {
 
 	// Where the parts came from, when loaded from files: error positions.
 	src, kycSrc *src
+	feesSrc     *src
+	provSrc     *src
 	limitsFile  string
 	limitPos    []rule.Pos
 	reportPos   []rule.Pos
@@ -91,6 +103,11 @@ type Compiled struct {
 	KYC *kyc.Checker
 	// AML is nil when the pack has no rules.
 	AML *aml.Program
+	// Fees is nil when the pack has no fee policy.
+	Fees *fees.Checker
+	// Providers is the pack's validated provider-register policy; nil when
+	// it has none.
+	Providers *registry.Policy
 }
 
 // Compile validates p and compiles its parts. Errors are a [rule.ErrorList].
@@ -146,6 +163,32 @@ func Compile(p *Pack) (*Compiled, error) {
 			errs = append(errs, asList(err, file, "aml")...)
 		}
 	}
+	if p.Fees != nil {
+		if c.Fees, err = fees.Compile(*p.Fees, &fees.Options{Location: loc}); err != nil {
+			list := asList(err, file, "fees")
+			for _, e := range list {
+				if e.Pos.File == "" {
+					e.Pos.File = file
+				}
+				kycErrorPos(p.feesSrc, e)
+			}
+			errs = append(errs, list...)
+		}
+	}
+	if p.Providers != nil {
+		if err := p.Providers.Validate(); err != nil {
+			list := asList(err, file, "providers")
+			for _, e := range list {
+				if e.Pos.File == "" {
+					e.Pos.File = file
+				}
+				kycErrorPos(p.provSrc, e)
+			}
+			errs = append(errs, list...)
+		} else {
+			c.Providers = p.Providers
+		}
+	}
 	for i, d := range p.Reports {
 		pos := rule.Pos{File: file}
 		if i < len(p.reportPos) {
@@ -190,6 +233,15 @@ func (p *Pack) Clone() *Pack {
 	if p.KYC != nil {
 		k := *p.KYC
 		c.KYC = &k
+	}
+	if p.Fees != nil {
+		f := *p.Fees
+		f.Ceilings = append([]fees.Ceiling(nil), p.Fees.Ceilings...)
+		c.Fees = &f
+	}
+	if p.Providers != nil {
+		r := registry.Policy{Registers: append([]registry.RegisterRule(nil), p.Providers.Registers...)}
+		c.Providers = &r
 	}
 	if p.Params != nil {
 		c.Params = make(map[string]any, len(p.Params))

@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/comply-go/comply/aml"
+	"github.com/comply-go/comply/fees"
 	"github.com/comply-go/comply/kyc"
+	"github.com/comply-go/comply/kyc/registry"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
@@ -40,6 +42,10 @@ const (
 	FileRules   = "rules.yaml"
 	FileReports = "reports.yaml"
 	FileTests   = "tests.yaml"
+	// FileFees is the fee-transparency policy ([fees.Policy]).
+	FileFees = "fees.yaml"
+	// FileProviders is the provider-register policy ([registry.Policy]).
+	FileProviders = "providers.yaml"
 )
 
 // Load reads the pack in folder dir of fsys (see docs/pack-format.md),
@@ -369,6 +375,20 @@ func (l *loader) load() *Pack {
 		if l.decode(s, s.root, &pol) {
 			p.KYC = &pol
 			p.kycSrc = s
+		}
+	}
+	if s, ok := l.read(FileFees, false); ok {
+		var pol fees.Policy
+		if l.decode(s, s.root, &pol) {
+			p.Fees = &pol
+			p.feesSrc = s
+		}
+	}
+	if s, ok := l.read(FileProviders, false); ok {
+		var pol registry.Policy
+		if l.decode(s, s.root, &pol) {
+			p.Providers = &pol
+			p.provSrc = s
 		}
 	}
 	p.Rules = builtin

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/comply-go/comply/fees"
 	"github.com/comply-go/comply/kyc"
+	"github.com/comply-go/comply/kyc/registry"
 	"github.com/comply-go/comply/limits"
 	"github.com/comply-go/comply/rule"
 )
@@ -112,6 +114,23 @@ func Overlay(base, overlay *Pack) (*Pack, error) {
 	}
 	if _, err := Compile(out); err != nil {
 		return nil, err
+	}
+	// Fee ceilings and register rules only add: every one applies, so an
+	// overlay can only make the pack stricter. An id given twice is an
+	// error when the result is compiled.
+	if o := overlay.Fees; o != nil {
+		if out.Fees == nil {
+			out.Fees = &fees.Policy{Basis: o.Basis, Precision: o.Precision}
+		}
+		out.Fees.Ceilings = append(out.Fees.Ceilings, o.Ceilings...)
+		out.feesSrc = nil
+	}
+	if o := overlay.Providers; o != nil {
+		if out.Providers == nil {
+			out.Providers = &registry.Policy{}
+		}
+		out.Providers.Registers = append(out.Providers.Registers, o.Registers...)
+		out.provSrc = nil
 	}
 	return out, nil
 }
