@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -179,7 +180,7 @@ func (s *FileSink) readTail() error {
 	}
 	r, err := ParseRecord(tail)
 	if err != nil {
-		return &VerifyError{Kind: Malformed, Msg: "last line: " + err.Error(), Err: err}
+		return &VerifyError{Kind: Malformed, Msg: "last line: " + strings.TrimPrefix(err.Error(), string(ErrMalformed)+": "), Err: err}
 	}
 	if err := checkRecord(r, bytes.TrimSuffix(tail, []byte("\n"))); err != nil {
 		err.Seq = r.Seq

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Kind classifies what is wrong with a log.
@@ -148,7 +149,7 @@ func Verify(r io.Reader, opts *VerifyOptions) (*Result, error) {
 		}
 		rec, perr := ParseRecord(ln.b)
 		if perr != nil {
-			return nil, &VerifyError{Kind: Malformed, Line: ln.n, Msg: perr.Error(), Err: perr}
+			return nil, &VerifyError{Kind: Malformed, Line: ln.n, Msg: strings.TrimPrefix(perr.Error(), string(ErrMalformed)+": "), Err: perr}
 		}
 		if verr := checkRecord(rec, ln.b); verr != nil {
 			verr.Line, verr.Seq = ln.n, rec.Seq

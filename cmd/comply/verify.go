@@ -1,12 +1,115 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+
+	"github.com/comply-go/comply/audit"
 )
 
-// runVerify is a placeholder until the verify command lands.
+// runVerify implements "comply verify [--head FILE] [--json] LOG": it
+// checks the hash chain of an audit log written by package audit (for
+// example by comply eval --audit) with audit.Verify, against the head in
+// FILE, or in LOG.head when that exists and --head is not given
+// (--head=none checks the chain alone). It prints "ok: N records, head
+// HASH" or the first bad record as LOG:LINE: record SEQ: KIND: reason, or
+// with --json one JSON object. It exits 0 when the log verifies, 1 when it
+// does not (edited, deleted, inserted, reordered, truncated or malformed
+// records), and 2 on usage errors and files that cannot be read.
 func runVerify(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "comply verify: not implemented yet")
-	return 2
+	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	headFlag := fset.String("head", "", "the head `FILE` the log must reach (default: LOG.head if it exists; none: no head)")
+	jsonOut := fset.Bool("json", false, "print the result as a JSON object")
+	fset.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: comply verify [--head FILE|none] [--json] LOG")
+		fmt.Fprintln(stderr)
+		fmt.Fprintln(stderr, "Checks the hash chain of an audit log and names the first bad record.")
+		fset.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fset, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if len(pos) != 1 {
+		fset.Usage()
+		return 2
+	}
+	logPath := pos[0]
+	var head *audit.Head
+	headPath := *headFlag
+	explicit := headPath != ""
+	if !explicit {
+		headPath = audit.HeadPath(logPath)
+	}
+	if headPath != "none" {
+		h, err := audit.ReadHeadFile(headPath)
+		switch {
+		case err == nil:
+			head = &h
+		case !explicit && errors.Is(err, fs.ErrNotExist):
+			headPath = ""
+		default:
+			fmt.Fprintf(stderr, "comply verify: %s: %v\n", headPath, err)
+			return 2
+		}
+	} else {
+		headPath = ""
+	}
+	f, err := os.Open(logPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "comply verify: %v\n", err)
+		return 2
+	}
+	defer f.Close()
+	res, err := audit.Verify(f, &audit.VerifyOptions{Head: head})
+	var ve *audit.VerifyError
+	if err != nil && !errors.As(err, &ve) {
+		fmt.Fprintf(stderr, "comply verify: %s: %v\n", logPath, err)
+		return 2
+	}
+	if *jsonOut {
+		out := struct {
+			Log    string             `json:"log"`
+			Head   string             `json:"head_file,omitempty"`
+			OK     bool               `json:"ok"`
+			Result *audit.Result      `json:"result,omitempty"`
+			Error  *audit.VerifyError `json:"error,omitempty"`
+		}{logPath, headPath, ve == nil, res, ve}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		enc.Encode(&out)
+	} else if ve != nil {
+		fmt.Fprintf(stdout, "%s:%d: ", logPath, ve.Line)
+		if ve.Seq > 0 {
+			fmt.Fprintf(stdout, "record %d: ", ve.Seq)
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", ve.Kind, ve.Msg)
+	} else {
+		fmt.Fprintf(stdout, "ok: %d records", res.Records)
+		if res.Records > 0 {
+			fmt.Fprintf(stdout, ", head %s", res.Head.Hash)
+		}
+		if head != nil {
+			fmt.Fprintf(stdout, " (head file %s", headPath)
+			if res.AfterHead > 0 {
+				fmt.Fprintf(stdout, "; %d records after it", res.AfterHead)
+			}
+			fmt.Fprint(stdout, ")")
+		}
+		fmt.Fprintln(stdout)
+	}
+	if ve != nil {
+		return 1
+	}
+	return 0
 }
