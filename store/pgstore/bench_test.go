@@ -131,6 +131,8 @@ func BenchmarkReserve(b *testing.B) {
 					}
 				}
 				rt.n.Store(0)
+				pg0, pgOK := pgCPU(ctx, st.Pool())
+				self0 := selfCPU()
 				var op func(caller, i int) error
 				switch mode {
 				case "baseline=select1":
@@ -164,8 +166,15 @@ func BenchmarkReserve(b *testing.B) {
 					}
 				}
 				runCallers(b, callers, op)
+				self1 := selfCPU()
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
 				b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
+				b.ReportMetric(float64(self1-self0)/float64(time.Microsecond)/float64(b.N), "client-cpu-us/op")
+				if pg1, ok := pgCPU(ctx, st.Pool()); ok && pgOK {
+					// The server's CPU per decision (its other clients
+					// included, if any run at the same time).
+					b.ReportMetric(float64(pg1-pg0)/float64(time.Microsecond)/float64(b.N), "pg-cpu-us/op")
+				}
 			})
 		}
 	}
