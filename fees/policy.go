@@ -156,6 +156,7 @@ func (c *Checker) Check(tx *payment.Transaction) ([]rule.Finding, error) {
 	lt := tx.Time.In(c.loc)
 	day := payment.Date{Year: lt.Year(), Month: lt.Month(), Day: lt.Day()}
 	var out []rule.Finding
+	var base []rule.Value // the cost's values, computed once for all findings
 	for i := range c.ceilings {
 		ce := &c.ceilings[i]
 		if !ce.From.IsZero() && day.Before(ce.From) || !ce.Until.IsZero() && ce.Until.Before(day) {
@@ -176,7 +177,11 @@ func (c *Checker) Check(tx *payment.Transaction) ([]rule.Finding, error) {
 			msg = fmt.Sprintf("fee %s %s is %s%% of the amount, above the ceiling of %s%%",
 				cost.Fee, tx.Amount.Currency, cost.FeeShare.StringFixed(cost.Precision), ce.Percent)
 		}
-		vs := cost.Values(tx.Amount.Currency)
+		if base == nil {
+			base = cost.Values(tx.Amount.Currency)
+		}
+		vs := make([]rule.Value, len(base), len(base)+2)
+		copy(vs, base)
 		vs = append(vs, rule.Value{Name: "ceiling_percent", Value: ce.Percent.String()}, rule.Value{Name: "measure", Value: string(ce.Measure)})
 		out = append(out, rule.Finding{Rule: ce.ID, Action: ce.Action, Message: msg, Citation: ce.Citation, Values: vs})
 	}
