@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 
 	"github.com/comply-go/comply"
 	"github.com/comply-go/comply/payment"
@@ -68,9 +67,7 @@ func (r *recovery) observe(tx *payment.Transaction, d *comply.Decision) {
 func (r *recovery) print(w io.Writer) {
 	n := float64(r.g.Customers())
 	fmt.Fprintf(w, "%-22s %8s %9s %10s %10s %14s\n", "scenario", "planted", "recovered", "planted%", "recovered%", "bg flagged%")
-	ss := synth.Scenarios()
-	sort.SliceStable(ss, func(i, j int) bool { return false })
-	for _, s := range ss {
+	for _, s := range synth.Scenarios() {
 		fmt.Fprintf(w, "%-22s %8d %9d %9.3f%% %9.3f%% %13.3f%%\n", s, r.planted[s], r.hit[s],
 			100*float64(r.planted[s])/n, 100*float64(r.hit[s])/n, 100*float64(len(r.bgFlag[s]))/n)
 	}
