@@ -254,13 +254,12 @@ func (p *progressFlag) on(w io.Writer) bool {
 // progressBar draws "replay [#####-----]  50%  1234 tx" on one line,
 // redrawn with a carriage return at each whole percent of the input (or
 // every 10,000 transactions when the input's size is unknown), and ends it
-// with a newline.
+// with the final count and a newline.
 type progressBar struct {
 	w     io.Writer
 	total int64 // input bytes, -1 if unknown
 	last  int64 // last percent (or 10,000-transaction step) drawn
 	n     int
-	drawn bool
 }
 
 const barWidth = 30
@@ -270,7 +269,6 @@ func (b *progressBar) update(done int64, n int) {
 	if b.total <= 0 {
 		if step := int64(n / 10000); step > b.last {
 			b.last = step
-			b.drawn = true
 			fmt.Fprintf(b.w, "\rreplay %d tx", n)
 		}
 		return
@@ -288,19 +286,18 @@ func (b *progressBar) update(done int64, n int) {
 
 func (b *progressBar) draw(pct int64) {
 	fill := int(pct) * barWidth / 100
-	b.drawn = true
 	fmt.Fprintf(b.w, "\rreplay [%s%s] %3d%%  %d tx", strings.Repeat("#", fill), strings.Repeat("-", barWidth-fill), pct, b.n)
 }
 
 func (b *progressBar) finish() {
-	if b.total > 0 && b.last < 100 {
+	switch {
+	case b.total <= 0:
+		fmt.Fprintf(b.w, "\rreplay %d tx\n", b.n)
+	case b.last < 100:
 		b.last = 100
 		b.draw(100)
-	}
-	if b.drawn || b.total <= 0 {
-		if !b.drawn {
-			fmt.Fprintf(b.w, "\rreplay %d tx", b.n)
-		}
+		fmt.Fprintln(b.w)
+	default:
 		fmt.Fprintln(b.w)
 	}
 }

@@ -153,3 +153,17 @@ func TestReplayHTML(t *testing.T) {
 		t.Errorf("unwritable --html: exit %d", code)
 	}
 }
+
+// TestProgressUnknownSize: reading stdin, the bar counts transactions every
+// 10,000 instead of percent.
+func TestProgressUnknownSize(t *testing.T) {
+	var b bytes.Buffer
+	bar := &progressBar{w: &b, total: -1, last: -1}
+	for n := 256; n <= 25000; n += 256 {
+		bar.update(0, n)
+	}
+	bar.finish()
+	if got, want := b.String(), "\rreplay 256 tx\rreplay 10240 tx\rreplay 20224 tx\rreplay 24832 tx\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
