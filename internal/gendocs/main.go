@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/comply-go/comply/fees"
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/jurisdiction/all"
 	"github.com/comply-go/comply/kyc"
@@ -101,7 +102,8 @@ func generate(w io.Writer, packs []*jurisdiction.Pack) error {
 	fmt.Fprintln(w, "Every figure of the built-in jurisdiction packs, as the engine applies it: limit rows and")
 	fmt.Fprintln(w, "report thresholds (`limits.yaml`), CDD thresholds, EDD triggers and age minimums")
 	fmt.Fprintln(w, "(`kyc.yaml`), report duties raised by findings (`reports.yaml`) and the money parameters")
-	fmt.Fprintln(w, "of the AML rules (`pack.yaml` params). Amounts are in the pack's currency; `from` is the")
+	fmt.Fprintln(w, "of the AML rules (`pack.yaml` params), fee ceilings (`fees.yaml`) and provider registers")
+	fmt.Fprintln(w, "(`providers.yaml`). Amounts are in the pack's currency; `from` is the")
 	fmt.Fprintln(w, "first day in force and `until` the last, both in the pack's time zone; an empty date is")
 	fmt.Fprintln(w, "open. The format of a pack is in [pack-format.md](pack-format.md).")
 	fmt.Fprintln(w)
@@ -117,6 +119,8 @@ func generate(w io.Writer, packs []*jurisdiction.Pack) error {
 		rows = append(rows, kycRows(p)...)
 		rows = append(rows, reportRows(p)...)
 		rows = append(rows, paramRows(p)...)
+		rows = append(rows, feeRows(p)...)
+		rows = append(rows, providerRows(p)...)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| pack | rule id | kind | what | amount | window | applies to | tiers | citation | confidence | from | until | status |")
@@ -344,6 +348,51 @@ func tiers(ts []payment.Tier) string {
 		return "all"
 	}
 	return names(ts)
+}
+
+// feeRows lists the pack's fee ceilings (fees.yaml).
+func feeRows(p *jurisdiction.Pack) []row {
+	if p.Fees == nil {
+		return nil
+	}
+	basis := p.Fees.Basis
+	if basis == "" {
+		basis = fees.SimpleActual365
+	}
+	var out []row
+	for _, c := range p.Fees.Ceilings {
+		what, window := "fee share of the amount; "+c.Action.String()+" above", "per transaction"
+		if c.Measure == fees.AnnualRate {
+			what = "effective annual rate of an advance (" + string(basis) + "); " + c.Action.String() + " above"
+			window = "per year"
+		}
+		out = append(out, row{
+			pack: p.Code, id: string(c.ID), kind: "fee ceiling",
+			what:   join(strings.TrimSuffix(c.Description, "."), what),
+			amount: "> " + c.Percent.String() + "%", window: window, scope: "transactions with a fee or payout", tiers: "all",
+			citation: c.Citation.String(), confidence: c.Citation.Confidence,
+			from: date(c.From), until: date(c.Until), status: status(c.Disabled, c.DisabledReason),
+		})
+	}
+	return out
+}
+
+// providerRows lists the registers the pack checks provider claims against
+// (providers.yaml).
+func providerRows(p *jurisdiction.Pack) []row {
+	if p.Providers == nil {
+		return nil
+	}
+	var out []row
+	for _, r := range p.Providers.Registers {
+		out = append(out, row{
+			pack: p.Code, id: string(r.Rule), kind: "provider register",
+			what:   join(strings.TrimSuffix(r.Description, "."), "a counterparty claiming to be on register "+r.Register+" and not on it: "+r.Action.String()+"; register not loaded by the host: review"),
+			amount: "any amount", window: "per transaction", scope: "cash_out, transfer", tiers: "all",
+			citation: r.Citation.String(), confidence: r.Citation.Confidence, status: "enabled",
+		})
+	}
+	return out
 }
 
 func date(d payment.Date) string {

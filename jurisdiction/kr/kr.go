@@ -4,8 +4,10 @@
 // 현금화) and the currency transaction report (CTR) threshold with its
 // history in limits.yaml; CDD thresholds and EDD triggers in kyc.yaml; the
 // built-in AML typologies and the VASP travel rule with its 2027 change in
-// pack.yaml and rules.yaml; the STR duty in reports.yaml; and the pack's own
-// tests in tests.yaml. Every figure carries its citation, effective dates
+// pack.yaml and rules.yaml; the STR duty in reports.yaml; fee ceilings on
+// cash-out advances (대부업법 20% a year, void above 60%) in fees.yaml; the
+// provider registers it checks claims against in providers.yaml; and the
+// pack's own tests in tests.yaml. Every figure carries its citation, effective dates
 // and confidence, from the project's regulation research
 // (shared/regulation.md §1).
 //
@@ -26,7 +28,7 @@ const Version = "2026.11.0"
 var files embed.FS
 
 // FS returns the pack's files: pack.yaml, limits.yaml, kyc.yaml, rules.yaml,
-// reports.yaml and tests.yaml, at ".".
+// reports.yaml, fees.yaml, providers.yaml and tests.yaml, at ".".
 func FS() fs.FS { return files }
 
 var loaded = jurisdiction.LoadOnce(files, ".")
