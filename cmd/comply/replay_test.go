@@ -167,3 +167,36 @@ func TestProgressUnknownSize(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestSynth: comply synth writes the same history as package synth with the
+// same options (testdata/replay/history.jsonl), and its labels.
+func TestSynth(t *testing.T) {
+	labels := filepath.Join(t.TempDir(), "labels.jsonl")
+	var out, errOut bytes.Buffer
+	code := runSynth([]string{"--seed", "6", "--customers", "30", "--days", "7", "--rate", fmt.Sprint(1.0 / 30), "--labels", labels}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	want, err := os.ReadFile("testdata/replay/history.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Error("comply synth differs from testdata/replay/history.jsonl")
+	}
+	l, err := os.ReadFile(labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(l, []byte("\n")); n != len(synth.Scenarios()) {
+		t.Errorf("%d labels, want one per scenario", n)
+	}
+	for _, args := range [][]string{{"--customers", "-1"}, {"--start", "tomorrow"}, {"extra"}, {"--rate", "2"}, {"--labels", filepath.Join(t.TempDir(), "no", "dir")}} {
+		if code := runSynth(args, &out, &errOut); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	if code := runSynth([]string{"-h"}, &out, &errOut); code != 0 {
+		t.Errorf("-h: exit %d", code)
+	}
+}
