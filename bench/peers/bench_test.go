@@ -1,0 +1,245 @@
+package peers
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/comply-go/comply"
+	"github.com/comply-go/comply/jurisdiction"
+	"github.com/comply-go/comply/jurisdiction/kr"
+	"github.com/comply-go/comply/payment"
+	"github.com/comply-go/comply/store"
+	"github.com/shopspring/decimal"
+)
+
+// benchStream is the stream, made once per test binary.
+var benchStream = sync.OnceValues(func() ([]payment.Transaction, error) { return Stream(StreamSize) })
+
+// cycleShift moves each later pass over the stream this far ahead, beyond
+// every window the pack reads, so that a pass is judged as the first one
+// was, with new transaction ids.
+const cycleShift = 400 * 24 * time.Hour
+
+// cycle returns a copy of the stream for pass k (k ≥ 1): ids suffixed and
+// times moved k·cycleShift ahead.
+func cycle(txs []payment.Transaction, k int) []payment.Transaction {
+	out := make([]payment.Transaction, len(txs))
+	for i := range txs {
+		out[i] = txs[i]
+		out[i].ID = fmt.Sprintf("%s#%d", txs[i].ID, k)
+		out[i].Time = txs[i].Time.Add(time.Duration(k) * cycleShift)
+		if cp := txs[i].Counterparty; cp != nil && !cp.FirstSeen.IsZero() {
+			c := *cp
+			c.FirstSeen = c.FirstSeen.Add(time.Duration(k) * cycleShift)
+			out[i].Counterparty = &c
+		}
+		if d := txs[i].Device; d != nil {
+			c := *d
+			if !c.FirstSeen.IsZero() {
+				c.FirstSeen = c.FirstSeen.Add(time.Duration(k) * cycleShift)
+			}
+			if !c.SIMChanged.IsZero() {
+				c.SIMChanged = c.SIMChanged.Add(time.Duration(k) * cycleShift)
+			}
+			out[i].Device = &c
+		}
+	}
+	return out
+}
+
+// BenchmarkPeers judges the stream with comply, the hand-written Go and
+// OPA, each on its own fresh memstore, one decision per op (evaluation and
+// the store's commit or void). Run it with -benchtime=100000x so that each
+// judges exactly the whole stream once; a longer run goes over it again,
+// moved ahead in time. The handwritten and opa runs report their ratio to
+// the comply run just before them (comply/handwritten and opa/comply).
+func BenchmarkPeers(b *testing.B) {
+	txs, err := benchStream()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var complyNs float64
+	for _, p := range peerList {
+		b.Run(p.name, func(b *testing.B) {
+			ev, err := p.make(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cur := txs
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				j := i % len(txs)
+				if j == 0 && i > 0 {
+					b.StopTimer()
+					cur = cycle(txs, i/len(txs))
+					b.StartTimer()
+				}
+				if _, err := ev.Evaluate(ctx, &cur[j]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			switch p.name {
+			case "comply":
+				complyNs = ns
+			case "handwritten":
+				if complyNs > 0 {
+					b.ReportMetric(complyNs/ns, "comply/handwritten")
+				}
+			case "opa":
+				if complyNs > 0 {
+					b.ReportMetric(ns/complyNs, "opa/comply")
+				}
+			}
+		})
+	}
+}
+
+// historyTx returns the i-th transaction of a customer's history or of the
+// measured run: card payments, e-wallet top-ups and transfers to one of 20
+// payees, e-wallet cash-outs, in rotation.
+func historyTx(id, cust string, at time.Time, i int) payment.Transaction {
+	tx := payment.Transaction{
+		ID: id, Time: at, Country: "KR",
+		Amount:   payment.Money{Amount: decimal.NewFromInt(int64(5_000 + (i*7919)%40_000)), Currency: "KRW"},
+		Customer: payment.Customer{Party: payment.Party{ID: cust, Country: "KR"}, Tier: payment.TierFull},
+	}
+	switch i % 4 {
+	case 0:
+		tx.Channel, tx.Direction = payment.Card, payment.Payment
+	case 1:
+		tx.Channel, tx.Direction = payment.EWallet, payment.CashIn
+	case 2:
+		tx.Channel, tx.Direction = payment.EWallet, payment.Transfer
+		tx.Counterparty = &payment.Party{ID: fmt.Sprintf("payee-%02d", i%20), Country: "KR"}
+	case 3:
+		tx.Channel, tx.Direction = payment.EWallet, payment.CashOut
+	}
+	return tx
+}
+
+// seed records n committed entries for each customer, spread evenly over
+// the 30 days before end, straight into the store with the engine's
+// subject and classes.
+func seed(b *testing.B, st store.Backend, custs []string, n int, end time.Time) {
+	ctx := context.Background()
+	step := 30 * 24 * time.Hour / time.Duration(n+1)
+	for _, c := range custs {
+		for i := 0; i < n; i++ {
+			tx := historyTx(fmt.Sprintf("%s-h%d", c, i), c, end.Add(-time.Duration(n-i)*step), i)
+			req := store.Request{Subject: "KR/" + c, TxID: tx.ID, Time: tx.Time, Class: classOf(&tx),
+				Amount: tx.Amount.Amount, Currency: "KRW"}
+			if tx.Counterparty != nil {
+				req.Counterparty = tx.Counterparty.ID
+			}
+			if _, err := st.Reserve(ctx, &req); err != nil {
+				b.Fatal(err)
+			}
+			if err := st.Commit(ctx, req.Subject, req.TxID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func classOf(tx *payment.Transaction) uint8 {
+	return uint8(int(tx.Channel)*payment.NumDirections + int(tx.Direction))
+}
+
+// measure runs b.N decisions through comply for customers picked by pick,
+// voiding every reservation so that the history stays as seeded.
+func measure(b *testing.B, eng *comply.Engine, start time.Time, pick func(i int) string) {
+	ctx := context.Background()
+	txs := make([]payment.Transaction, 4096)
+	ids := make([]string, 4096)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("m%06d", i)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(txs)
+		txs[k] = historyTx(ids[k], pick(i), start.Add(time.Duration(i)*time.Millisecond), i)
+		if i >= len(ids) {
+			txs[k].ID = fmt.Sprintf("m%09d", i) // one allocation, in every mode alike
+		}
+		d, err := eng.Evaluate(ctx, &txs[k])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if d.Reserved {
+			if err := d.Void(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func newEngine(b *testing.B, st store.Backend) *comply.Engine {
+	eng, err := comply.New(&comply.Options{Packs: []*jurisdiction.Pack{kr.Pack()}, Store: st, Now: clock})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return eng
+}
+
+// BenchmarkHistory is one decision through comply (full KR pack, memstore)
+// for a customer with 10, 1,000 or 100,000 committed transactions in the
+// last 30 days (card payments, top-ups, transfers to 20 payees, cash-outs).
+// Each measured transaction is voided after its decision, so the history
+// stays as seeded. Target: prior=100000 within 1.5× of prior=10.
+func BenchmarkHistory(b *testing.B) {
+	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, n := range []int{10, 1000, 100_000} {
+		b.Run(fmt.Sprintf("prior=%d", n), func(b *testing.B) {
+			st, err := NewMemstore()
+			if err != nil {
+				b.Fatal(err)
+			}
+			seed(b, st, []string{"c-hist"}, n, end)
+			measure(b, newEngine(b, st), end, func(int) string { return "c-hist" })
+		})
+	}
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// BenchmarkCustomers is one decision through comply for a customer drawn
+// from 10,000 or 1,000,000, each with 2 committed transactions, and the
+// heap each customer takes in the memstore (B/customer, measured after
+// seeding).
+func BenchmarkCustomers(b *testing.B) {
+	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, n := range []int{10_000, 1_000_000} {
+		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
+			custs := make([]string, n)
+			for i := range custs {
+				custs[i] = fmt.Sprintf("c%07d", i)
+			}
+			before := heapInUse()
+			st, err := NewMemstore()
+			if err != nil {
+				b.Fatal(err)
+			}
+			seed(b, st, custs, 2, end)
+			after := heapInUse()
+			perCustomer := (float64(after) - float64(before)) / float64(n)
+			eng := newEngine(b, st)
+			measure(b, eng, end, func(i int) string { return custs[(i*7919)%n] })
+			b.ReportMetric(perCustomer, "B/customer")
+			runtime.KeepAlive(st)
+		})
+	}
+}
