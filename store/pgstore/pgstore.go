@@ -14,10 +14,11 @@
 //     timestamptz, class, amount as NUMERIC, state, counterparty), keyed by
 //     (subject, tx_id) and indexed by (subject, t);
 //   - subjects: one row per subject (currency, newest and oldest times,
-//     pruning horizon);
-//   - class_totals: per subject and class, the all-time pending and
-//     committed totals that balances are made of (pruning never touches
-//     them).
+//     pruning horizon), written when the subject first reserves and then
+//     only when its times move by more than a 64th of the retention;
+//   - archived: per subject and class, the pending and committed totals
+//     of the entries pruning deleted, which balances add to the retained
+//     entries (written only when pruning).
 //
 // Amounts are NUMERIC, never floats, and every sum is computed exactly,
 // either by PostgreSQL or in Go with shopspring/decimal. Times are kept at
@@ -29,8 +30,8 @@
 // Reserve runs one transaction that takes a transaction-scoped advisory lock
 // on the subject (pg_advisory_xact_lock(hashtextextended(subject, 0))),
 // reads what every cap needs (the entries within W of the new one for a
-// rolling cap, the period's total for a calendar cap, the class totals for a
-// balance), checks the caps in Go exactly as memstore does, and records the
+// rolling cap, the period's total for a calendar cap, the retained and
+// archived totals for a balance), checks the caps in Go exactly as memstore does, and records the
 // entry. Commit and Void take the same lock. Calls on one subject are
 // therefore serialized across every process that uses the database; calls on
 // different subjects run in parallel (two subjects whose hashes collide

@@ -15,7 +15,7 @@ type queries struct {
 	migrate []string
 
 	lock, subject, dup, rolling, period, balance string
-	insert, upsertSubject, upsertTotals          string
+	insert, upsertSubject                        string
 	prune, setCut                                string
 	settle                                       string
 	aggWindow, aggEntry                          string
@@ -46,7 +46,7 @@ func newQueries(schema string) queries {
 				newest   timestamptz NOT NULL,
 				oldest   timestamptz NOT NULL,
 				cut      timestamptz)`,
-			`CREATE TABLE IF NOT EXISTS {S}.class_totals (
+			`CREATE TABLE IF NOT EXISTS {S}.archived (
 				subject     text     NOT NULL,
 				class       smallint NOT NULL,
 				pending     numeric  NOT NULL,
@@ -64,29 +64,38 @@ func newQueries(schema string) queries {
 		// Total of the entries in [$2, $3) counted by mask $4.
 		period: "SELECT coalesce(sum(amount), 0)::text, count(*) FROM {S}.entries WHERE subject = $1 AND t >= $2 AND t < $3 AND state <> 3 AND " +
 			classIn("$4"),
-		// Balance: credits ($2) pending or committed, minus committed debits ($3); the number of credits.
-		balance: `SELECT coalesce(sum(CASE WHEN ((($2::bigint >> class) & 1) = 1) THEN pending + committed ELSE 0 END)
-			- sum(CASE WHEN ((($3::bigint >> class) & 1) = 1) THEN committed ELSE 0 END), 0)::text,
-			coalesce(sum(CASE WHEN ((($2::bigint >> class) & 1) = 1) THEN pending_n + committed_n ELSE 0 END), 0)::bigint
-			FROM {S}.class_totals WHERE subject = $1`,
+		// Balance: credits ($2) pending or committed, minus committed
+		// debits ($3), over the retained entries and the archived totals of
+		// the pruned ones; and the number of credits.
+		balance: `SELECT (coalesce(e.s, 0) + coalesce(a.s, 0))::text, coalesce(e.n, 0) + coalesce(a.n, 0) FROM
+			(SELECT sum(CASE WHEN cr THEN amount ELSE 0 END) - sum(CASE WHEN db AND state = 2 THEN amount ELSE 0 END) AS s,
+				count(*) FILTER (WHERE cr) AS n
+			FROM (SELECT amount, state, ((($2::bigint >> class) & 1) = 1) AS cr, ((($3::bigint >> class) & 1) = 1) AS db
+				FROM {S}.entries WHERE subject = $1 AND state <> 3 AND (((($2::bigint | $3::bigint) >> class) & 1) = 1)) x) e,
+			(SELECT sum(CASE WHEN ((($2::bigint >> class) & 1) = 1) THEN pending + committed ELSE 0 END)
+				- sum(CASE WHEN ((($3::bigint >> class) & 1) = 1) THEN committed ELSE 0 END) AS s,
+				sum(CASE WHEN ((($2::bigint >> class) & 1) = 1) THEN pending_n + committed_n ELSE 0 END)::bigint AS n
+			FROM {S}.archived WHERE subject = $1) a`,
 		insert: "INSERT INTO {S}.entries (subject, tx_id, t, class, state, amount, counterparty) VALUES ($1, $2, $3, $4, 1, ($5::text)::numeric, $6)",
 		upsertSubject: `INSERT INTO {S}.subjects AS s (subject, currency, newest, oldest) VALUES ($1, $2, $3, $3)
 			ON CONFLICT (subject) DO UPDATE SET newest = greatest(s.newest, excluded.newest), oldest = least(s.oldest, excluded.oldest)`,
-		upsertTotals: `INSERT INTO {S}.class_totals AS c (subject, class, pending, pending_n, committed, committed_n)
-			VALUES ($1, $2, ($3::text)::numeric, 1, 0, 0)
-			ON CONFLICT (subject, class) DO UPDATE SET pending = c.pending + excluded.pending, pending_n = c.pending_n + 1`,
-		prune:  "DELETE FROM {S}.entries WHERE subject = $1 AND t < $2",
+		// Deletes the entries before $2, adding the pending and committed
+		// ones to the archived totals that balances read.
+		prune: `WITH del AS (DELETE FROM {S}.entries WHERE subject = $1 AND t < $2 RETURNING class, state, amount),
+			agg AS (SELECT class, coalesce(sum(amount) FILTER (WHERE state = 1), 0) AS p, count(*) FILTER (WHERE state = 1) AS pn,
+				coalesce(sum(amount) FILTER (WHERE state = 2), 0) AS c, count(*) FILTER (WHERE state = 2) AS cn
+				FROM del WHERE state <> 3 GROUP BY class)
+			INSERT INTO {S}.archived AS a (subject, class, pending, pending_n, committed, committed_n)
+			SELECT $1, class, p, pn, c, cn FROM agg
+			ON CONFLICT (subject, class) DO UPDATE SET pending = a.pending + excluded.pending,
+				pending_n = a.pending_n + excluded.pending_n, committed = a.committed + excluded.committed,
+				committed_n = a.committed_n + excluded.committed_n`,
 		setCut: "UPDATE {S}.subjects SET cut = $2, oldest = $2 WHERE subject = $1",
-		// Moves a pending entry to state $3 and its amount between the
-		// class totals; returns the state before.
+		// Moves a pending entry to state $3; returns the state before.
 		settle: `WITH cur AS (SELECT state FROM {S}.entries WHERE subject = $1 AND tx_id = $2),
 			u AS (UPDATE {S}.entries e SET state = $3::smallint FROM cur
-				WHERE e.subject = $1 AND e.tx_id = $2 AND cur.state = 1 RETURNING e.class, e.amount),
-			ct AS (UPDATE {S}.class_totals c SET pending = c.pending - u.amount, pending_n = c.pending_n - 1,
-				committed = c.committed + CASE WHEN $3::smallint = 2 THEN u.amount ELSE 0 END,
-				committed_n = c.committed_n + CASE WHEN $3::smallint = 2 THEN 1 ELSE 0 END
-				FROM u WHERE c.subject = $1 AND c.class = u.class RETURNING 1)
-			SELECT state, (SELECT count(*) FROM ct) FROM cur`,
+				WHERE e.subject = $1 AND e.tx_id = $2 AND cur.state = 1)
+			SELECT state FROM cur`,
 		// Aggregate of the entries in [$2, $3] counted by mask $4, except tx $5.
 		aggWindow: `SELECT coalesce(sum(amount), 0)::text, coalesce(sum(amount * amount), 0)::text, count(*),
 			count(DISTINCT nullif(counterparty, '')), max(t), (array_agg(amount::text ORDER BY t DESC, seq DESC))[1]
@@ -97,7 +106,7 @@ func newQueries(schema string) queries {
 		q.migrate[i] = r.Replace(s)
 	}
 	for _, p := range []*string{&q.subject, &q.dup, &q.rolling, &q.period, &q.balance, &q.insert, &q.upsertSubject,
-		&q.upsertTotals, &q.prune, &q.setCut, &q.settle, &q.aggWindow, &q.aggEntry} {
+		&q.prune, &q.setCut, &q.settle, &q.aggWindow, &q.aggEntry} {
 		*p = r.Replace(*p)
 	}
 	return q

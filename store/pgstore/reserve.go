@@ -207,10 +207,13 @@ func (s *Store) record(ctx context.Context, conn *pgxpool.Conn, req *store.Reque
 	if sub.ok {
 		newest, oldest = max(sub.newest, t), min(sub.oldest, t)
 	}
-	if !sub.ok || newest != sub.newest || oldest != sub.oldest {
+	// The subject's newest and oldest times only steer pruning, so they
+	// are written when they move by more than a 64th of the retention (or
+	// the oldest moves back): a stale newest prunes a little later, never
+	// wrongly.
+	if !sub.ok || newest > sub.newest+s.retention/64 || oldest < sub.oldest {
 		b.Queue(s.q.upsertSubject, req.Subject, req.Currency, ts(t))
 	}
-	b.Queue(s.q.upsertTotals, req.Subject, int16(req.Class), amount)
 	if horizon := newest - s.retention; oldest < horizon-s.retention/16 {
 		b.Queue(s.q.prune, req.Subject, ts(horizon))
 		b.Queue(s.q.setCut, req.Subject, ts(horizon))
@@ -376,16 +379,13 @@ func (s *Store) settle(ctx context.Context, subject, txID string, to int16) erro
 	}
 	defer conn.Release()
 	br := conn.SendBatch(ctx, b)
-	var (
-		state   *int16
-		updated int64
-	)
+	var state *int16
 	_, err = br.Exec()
 	if err == nil {
 		_, err = br.Exec()
 	}
 	if err == nil {
-		err = br.QueryRow().Scan(&state, &updated)
+		err = br.QueryRow().Scan(&state)
 		if errors.Is(err, pgx.ErrNoRows) {
 			err = nil
 		}
