@@ -263,3 +263,40 @@ func indexColon(s string) int {
 	}
 	return len(s)
 }
+
+// FuzzCompute checks, for any valid amount, payout and term, that the
+// exact comparison with a ceiling agrees with the rounded rate shown.
+func FuzzCompute(f *testing.F) {
+	f.Add(int64(100000), int64(80000), uint16(30), int64(20))
+	f.Add(int64(37100), int64(36500), uint16(30), int64(20))
+	f.Add(int64(1), int64(0), uint16(0), int64(0))
+	f.Fuzz(func(t *testing.T, amount, pay int64, days uint16, ceiling int64) {
+		if amount <= 0 || pay < 0 || pay > amount || amount > 1e15 || ceiling < 0 {
+			return
+		}
+		due := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(days))
+		tx := cashOut(decimal.NewFromInt(amount).String(), payout(decimal.NewFromInt(pay).String()),
+			func(tx *payment.Transaction) {
+				tx.Advance = &payment.Advance{Due: payment.Date{Year: due.Year(), Month: due.Month(), Day: due.Day()}}
+			})
+		c, ok, err := fees.Compute(tx, seoul, 4)
+		if err != nil || !ok {
+			t.Fatalf("Compute() = %v, %v", ok, err)
+		}
+		if !c.Fee.Equal(decimal.NewFromInt(amount - pay)) || c.Days != max(int64(days), 1) {
+			t.Fatalf("fee %s days %d", c.Fee, c.Days)
+		}
+		limit := decimal.NewFromInt(ceiling)
+		half := decimal.New(5, -5) // half a unit of the 4th place
+		above := c.RateAbove(limit)
+		if c.Unbounded {
+			if !above {
+				t.Fatal("unbounded rate not above a ceiling")
+			}
+			return
+		}
+		if c.AnnualRate.GreaterThan(limit.Add(half)) && !above || c.AnnualRate.LessThan(limit.Sub(half)) && above {
+			t.Fatalf("rate %s shown, RateAbove(%s) = %v", c.AnnualRate, limit, above)
+		}
+	})
+}
