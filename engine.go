@@ -621,7 +621,7 @@ type factSource struct {
 // Facts implements aml.FactSource.
 func (f *factSource) Facts(ctx context.Context, qs []aml.FactQuery) ([]aml.Fact, error) {
 	sq := f.p.storeQueries
-	if len(qs) != len(f.p.amlQueries) || (len(qs) > 0 && &qs[0] != &f.p.amlQueries[0]) {
+	if !sameQueries(qs, f.p.amlQueries) {
 		sq = storeQueries(qs, f.p.Location)
 	}
 	aggs, err := f.e.store.Aggregate(ctx, &store.AggregateRequest{Subject: f.subject, At: f.tx.Time, Except: f.tx.ID, Queries: sq})
@@ -636,6 +636,21 @@ func (f *factSource) Facts(ctx context.Context, qs []aml.FactQuery) ([]aml.Fact,
 		out[i] = aml.Fact{Sum: a.Sum, SumSquares: a.SumSquares, Count: a.Count, Distinct: a.Distinct, Last: a.Last, LastAmount: a.LastAmount}
 	}
 	return out, nil
+}
+
+// sameQueries reports whether a and b are the same fact queries in the same
+// order. The program passes its own slice, of which amlQueries is a copy,
+// so the store queries mapped once in newPack serve every transaction.
+func sameQueries(a, b []aml.FactQuery) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Window != b[i].Window || !slices.Equal(a[i].Channels, b[i].Channels) || !slices.Equal(a[i].Directions, b[i].Directions) {
+			return false
+		}
+	}
+	return true
 }
 
 // reserve makes the one atomic store call and turns its result into

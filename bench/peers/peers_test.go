@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/comply-go/comply/jurisdiction"
@@ -79,30 +80,44 @@ func TestSameDecisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each peer judges the whole stream on its own store, all at once; the
+	// outcomes are compared afterwards.
 	ctx := context.Background()
-	evs := make([]Evaluator, len(peerList))
-	for i, p := range peerList {
-		if evs[i], err = p.make(ctx); err != nil {
-			t.Fatalf("%s: %v", p.name, err)
+	outs := make([][]Outcome, len(peerList))
+	errs := make([]error, len(peerList))
+	var wg sync.WaitGroup
+	for j, p := range peerList {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev, err := p.make(ctx)
+			if err != nil {
+				errs[j] = err
+				return
+			}
+			outs[j] = make([]Outcome, len(txs))
+			for i := range txs {
+				if outs[j][i], err = ev.Evaluate(ctx, &txs[i]); err != nil {
+					errs[j] = fmt.Errorf("transaction %d (%s): %w", i, txs[i].ID, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for j, err := range errs {
+		if err != nil {
+			t.Fatalf("%s: %v", peerList[j].name, err)
 		}
 	}
 	rules := map[string]int{}
 	reports := map[string]int{}
 	actions := map[rule.Action]int{}
 	for i := range txs {
-		tx := &txs[i]
-		var first Outcome
-		for j, ev := range evs {
-			o, err := ev.Evaluate(ctx, tx)
-			if err != nil {
-				t.Fatalf("%s: transaction %d (%s): %v", peerList[j].name, i, tx.ID, err)
-			}
-			if j == 0 {
-				first = o
-				continue
-			}
-			if !o.Equal(first) {
-				b, _ := json.Marshal(tx)
+		first := outs[0][i]
+		for j := 1; j < len(outs); j++ {
+			if o := outs[j][i]; !o.Equal(first) {
+				b, _ := json.Marshal(&txs[i])
 				t.Fatalf("transaction %d: %s and %s disagree:\n  %-11s %s\n  %-11s %s\ntransaction: %s",
 					i, peerList[0].name, peerList[j].name, peerList[0].name, first, peerList[j].name, o, b)
 			}
@@ -116,7 +131,7 @@ func TestSameDecisions(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d transactions, the same outcome on each from %d peers\nactions:", len(txs), len(evs))
+	fmt.Fprintf(&b, "%d transactions, the same outcome on each from %d peers\nactions:", len(txs), len(outs))
 	for _, a := range []rule.Action{rule.Allow, rule.Review, rule.StepUp, rule.Block} {
 		fmt.Fprintf(&b, " %s=%d", a, actions[a])
 	}
