@@ -81,6 +81,18 @@ const MaxRetention = 50 * 365 * 24 * time.Hour
 // DefaultSchema is the schema used when Options.Schema is empty.
 const DefaultSchema = "comply"
 
+// DefaultPendingTTL is how long a pending entry counts when
+// Options.PendingTTL is zero, as in the Redis store.
+const DefaultPendingTTL = 15 * time.Minute
+
+type sentinel string
+
+func (s sentinel) Error() string { return string(s) }
+
+// ErrExpired is returned, together with [store.ErrVoided], by Commit of a
+// pending entry whose PendingTTL ran out.
+const ErrExpired sentinel = "pgstore: pending entry expired"
+
 // Options configures a [Store]. A nil *Options is invalid because DSN is
 // required; the zero value of every other field is its default.
 type Options struct {
@@ -95,6 +107,15 @@ type Options struct {
 	// longest rolling window and the idempotency horizon. It must not be
 	// negative or above [MaxRetention]. Default: 35 days.
 	Retention time.Duration
+	// PendingTTL is how long a pending entry counts before it expires, by
+	// the PostgreSQL server's clock (now()), so that the reservation of a
+	// host that died before settling it gives its room back. An expired
+	// entry counts nowhere, a retry of its id is a [store.Duplicate] in
+	// state [store.Voided], and Commit returns an error wrapping
+	// [ErrExpired] and [store.ErrVoided]: commit within the TTL. Negative:
+	// never expire (a host that holds decisions for review longer than
+	// any TTL). Default: 15 minutes ([DefaultPendingTTL]).
+	PendingTTL time.Duration
 	// DisableMigrate makes [New] skip [Store.Migrate]; the host then runs
 	// it (or its own migration) before use. Default: false.
 	DisableMigrate bool
@@ -111,6 +132,7 @@ type Options struct {
 type Store struct {
 	pool      *pgxpool.Pool
 	retention int64 // microseconds
+	ttl       *int64 // microseconds; nil: pending entries never expire
 	closed    atomic.Bool
 	q         queries
 }
@@ -154,6 +176,14 @@ func New(ctx context.Context, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("pgstore: connect: %w", err)
 	}
 	s := &Store{pool: pool, retention: o.Retention.Microseconds(), q: newQueries(pgx.Identifier{o.Schema}.Sanitize())}
+	switch {
+	case o.PendingTTL == 0:
+		ttl := DefaultPendingTTL.Microseconds()
+		s.ttl = &ttl
+	case o.PendingTTL > 0:
+		ttl := max(o.PendingTTL.Microseconds(), 1)
+		s.ttl = &ttl
+	}
 	if !o.DisableMigrate {
 		if err := s.Migrate(ctx); err != nil {
 			pool.Close()

@@ -71,22 +71,22 @@ func (s *Store) Reserve(ctx context.Context, req *store.Request) (store.Result, 
 		return store.Result{}, wrap(op, ctx, err)
 	}
 	defer conn.Release() // a connection left in a transaction is destroyed, rolling it back
-	res, commit, err := s.check(ctx, conn, req, t)
+	res, committed, err := s.check(ctx, conn, req, t)
+	if c := conn.Conn(); !committed && !c.IsClosed() && c.PgConn().TxStatus() != 'I' {
+		if _, rerr := conn.Exec(ctx, "ROLLBACK"); rerr != nil && err == nil {
+			err = wrap(op, ctx, rerr)
+		}
+	}
 	if err != nil {
 		return store.Result{}, err
-	}
-	if !commit {
-		if _, err := conn.Exec(ctx, "ROLLBACK"); err != nil {
-			return store.Result{}, wrap(op, ctx, err)
-		}
-		return res, nil
 	}
 	return res, nil
 }
 
 // check runs the first batch (begin, lock, reads), decides, and for an
-// admitted entry runs the second (writes, commit); commit reports whether
-// the transaction was committed.
+// admitted entry runs the second (writes, commit); committed reports
+// whether the second batch was sent, after which the transaction is over
+// (committed, or rolled back by a failure).
 func (s *Store) check(ctx context.Context, conn *pgxpool.Conn, req *store.Request, t int64) (store.Result, bool, error) {
 	const op = "reserve"
 	b := &pgx.Batch{}
@@ -192,7 +192,7 @@ func (s *Store) check(ctx context.Context, conn *pgxpool.Conn, req *store.Reques
 		res.Reached = report(true)
 	}
 	if err := s.record(ctx, conn, req, t, sub); err != nil {
-		return fail(err)
+		return store.Result{}, true, wrap(op, ctx, err)
 	}
 	return res, true, nil
 }
@@ -202,7 +202,7 @@ func (s *Store) check(ctx context.Context, conn *pgxpool.Conn, req *store.Reques
 func (s *Store) record(ctx context.Context, conn *pgxpool.Conn, req *store.Request, t int64, sub subjectRow) error {
 	amount := req.Amount.String()
 	b := &pgx.Batch{}
-	b.Queue(s.q.insert, req.Subject, req.TxID, ts(t), int16(req.Class), amount, req.Counterparty)
+	b.Queue(s.q.insert, req.Subject, req.TxID, ts(t), int16(req.Class), amount, req.Counterparty, s.ttl)
 	newest, oldest := t, t
 	if sub.ok {
 		newest, oldest = max(sub.newest, t), min(sub.oldest, t)
@@ -379,13 +379,16 @@ func (s *Store) settle(ctx context.Context, subject, txID string, to int16) erro
 	}
 	defer conn.Release()
 	br := conn.SendBatch(ctx, b)
-	var state *int16
+	var (
+		state   *int16
+		expired bool
+	)
 	_, err = br.Exec()
 	if err == nil {
 		_, err = br.Exec()
 	}
 	if err == nil {
-		err = br.QueryRow().Scan(&state)
+		err = br.QueryRow().Scan(&state, &expired)
 		if errors.Is(err, pgx.ErrNoRows) {
 			err = nil
 		}
@@ -402,6 +405,10 @@ func (s *Store) settle(ctx context.Context, subject, txID string, to int16) erro
 	switch {
 	case state == nil:
 		return fmt.Errorf("pgstore: %s %q: %w", op, txID, store.ErrNotFound)
+	case expired && to == stateCommitted:
+		return fmt.Errorf("pgstore: %s %q: %w: %w", op, txID, ErrExpired, store.ErrVoided)
+	case expired: // voiding an expired entry: it already gave its room back
+		return nil
 	case *state == to, *state == statePending:
 		return nil
 	case *state == stateVoided:

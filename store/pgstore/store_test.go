@@ -231,3 +231,81 @@ func TestSurvivesReopen(t *testing.T) {
 		t.Errorf("over the cap after reopen = %+v, %v; want refused", res, err)
 	}
 }
+
+// TestPendingTTL checks that a pending entry expires after PendingTTL by
+// the server's clock: it stops counting, a retry sees it voided and Commit
+// fails with ErrExpired; committed entries and fresh pending ones still
+// count.
+func TestPendingTTL(t *testing.T) {
+	d := dsn(t)
+	schema := testSchema(t, d)
+	const ttl = time.Second
+	s := open(t, &pgstore.Options{DSN: d, Schema: schema, PendingTTL: ttl})
+	never := open(t, &pgstore.Options{DSN: d, Schema: schema, PendingTTL: -1, DisableMigrate: true})
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	dayCap := store.Cap{ID: "day", Window: store.Window{Kind: store.Day}, Classes: 1 << 1, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}
+	balCap := store.Cap{ID: "bal", Window: store.Window{Kind: store.Balance}, Classes: 1 << 1, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}
+	rollCap := store.Cap{ID: "24h", Window: store.Window{Kind: store.Rolling, Duration: 24 * time.Hour}, Classes: 1 << 1, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}
+	reserve := func(st *pgstore.Store, id string, amount int64) store.Result {
+		t.Helper()
+		res, err := st.Reserve(ctx, &store.Request{Subject: "ttl", TxID: id, Time: t0, Class: 1, Amount: decimal.NewFromInt(amount),
+			Currency: "KRW", Caps: []store.Cap{dayCap, balCap, rollCap}})
+		if err != nil {
+			t.Fatalf("Reserve(%s): %v", id, err)
+		}
+		return res
+	}
+	total := func() decimal.Decimal {
+		t.Helper()
+		agg, err := s.Aggregate(ctx, &store.AggregateRequest{Subject: "ttl", At: t0, Queries: []store.Query{
+			{Window: store.Window{Kind: store.Day}, Classes: 1 << 1},
+			{Window: store.Window{Kind: store.Balance}, Classes: 1 << 1},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !agg[0].Sum.Equal(agg[1].Sum) {
+			t.Errorf("day total %v, balance %v: want equal", agg[0].Sum, agg[1].Sum)
+		}
+		return agg[0].Sum
+	}
+	if r := reserve(s, "committed", 300); r.Status != store.Reserved {
+		t.Fatalf("committed: %+v", r)
+	}
+	if err := s.Commit(ctx, "ttl", "committed"); err != nil {
+		t.Fatal(err)
+	}
+	reserve(s, "expires", 300)
+	reserve(s, "voided-later", 100)
+	reserve(never, "kept", 200) // never expires
+	if r := reserve(s, "full", 101); r.Status != store.Refused {
+		t.Fatalf("before expiry, 101 more = %+v, want refused", r)
+	}
+	time.Sleep(ttl + 300*time.Millisecond)
+	if got := total(); !got.Equal(decimal.NewFromInt(500)) {
+		t.Errorf("after expiry the total is %v, want 500 (committed 300 + kept 200)", got)
+	}
+	if r := reserve(s, "expires", 300); r.Status != store.Duplicate || r.State != store.Voided {
+		t.Errorf("retry of an expired entry = %+v, want a duplicate in state voided", r)
+	}
+	err := s.Commit(ctx, "ttl", "expires")
+	if !errors.Is(err, pgstore.ErrExpired) || !errors.Is(err, store.ErrVoided) {
+		t.Errorf("Commit(expired) = %v, want ErrExpired and ErrVoided", err)
+	}
+	if err := s.Void(ctx, "ttl", "voided-later"); err != nil {
+		t.Errorf("Void(expired) = %v, want nil", err)
+	}
+	if err := s.Commit(ctx, "ttl", "expires"); !errors.Is(err, store.ErrVoided) {
+		t.Errorf("Commit(expired, materialized) = %v, want ErrVoided", err)
+	}
+	if r := reserve(s, "room", 500); r.Status != store.Reserved {
+		t.Errorf("reserving the expired room = %+v, want reserved", r)
+	}
+	if r := reserve(s, "over", 1); r.Status != store.Refused {
+		t.Errorf("1 more = %+v, want refused", r)
+	}
+	if err := never.Commit(ctx, "ttl", "kept"); err != nil {
+		t.Errorf("Commit(kept) = %v", err)
+	}
+}
