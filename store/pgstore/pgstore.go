@@ -131,7 +131,7 @@ type Options struct {
 // one with [New].
 type Store struct {
 	pool      *pgxpool.Pool
-	retention int64 // microseconds
+	retention int64  // microseconds
 	ttl       *int64 // microseconds; nil: pending entries never expire
 	closed    atomic.Bool
 	q         queries
