@@ -43,3 +43,29 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormalizeName checks that normalization is idempotent on its own
+// output's spacing and case, and never panics.
+func FuzzNormalizeName(f *testing.F) {
+	for _, s := range []string{"에이페이 주식회사", "(주)비머니", "Sample Wallet Co., Ltd.", "ＡＣＭＥ　ＧｍｂＨ", "S.A.", "ｻﾝﾌﾟﾙ", "\xff\xfe", "주식회사"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k := registry.NormalizeName(s)
+		if strings.ContainsAny(k, " \t.,()") {
+			t.Fatalf("NormalizeName(%q) = %q keeps spacing or punctuation", s, k)
+		}
+		if k2 := registry.NormalizeName(strings.ToUpper(s)); k2 != k && isASCII(s) {
+			t.Fatalf("NormalizeName is case-sensitive on ASCII: %q → %q, upper → %q", s, k, k2)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/comply-go/comply/payment"
 	"github.com/comply-go/comply/rule"
@@ -388,53 +390,79 @@ var legalAffixes = []string{"유한책임회사", "주식회사", "유한회사"
 // dropped at either end. It returns "" for a name with no letters or
 // digits. If dropping legal forms would leave nothing, they are kept.
 func NormalizeName(s string) string {
-	s = norm.NFKC.String(width.Fold.String(s))
-	s = strings.ToLower(s)
-	var tokens []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			tokens = append(tokens, b.String())
-			b.Reset()
-		}
+	if !isASCII(s) {
+		s = norm.NFKC.String(width.Fold.String(s))
 	}
+	// One pass: letters and digits, lower-cased, into buf; bounds[i] is
+	// where token i starts (and bounds[i+1] where it ends).
+	buf := make([]byte, 0, len(s))
+	var boundsArr [17]int
+	bounds := boundsArr[:0]
+	inToken := false
 	for _, r := range s {
 		switch {
 		case r == '.' || r == '\'' || r == '’':
 			// joins: S.A. → sa
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			if !inToken {
+				bounds, inToken = append(bounds, len(buf)), true
+			}
+			buf = append(buf, byte(r))
+		case r < utf8.RuneSelf && 'A' <= r && r <= 'Z':
+			if !inToken {
+				bounds, inToken = append(bounds, len(buf)), true
+			}
+			buf = append(buf, byte(r)+'a'-'A')
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
-			b.WriteRune(r)
+			if !inToken {
+				bounds, inToken = append(bounds, len(buf)), true
+			}
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		default:
-			flush()
+			inToken = false
 		}
 	}
-	flush()
-	all := tokens
-	for len(tokens) > 0 && legalForms[tokens[0]] {
-		tokens = tokens[1:]
+	bounds = append(bounds, len(buf))
+	first, last := 0, len(bounds)-2 // token indexes
+	for first <= last && legalForms[string(buf[bounds[first]:bounds[first+1]])] {
+		first++
 	}
-	for len(tokens) > 0 && legalForms[tokens[len(tokens)-1]] {
-		tokens = tokens[:len(tokens)-1]
+	for last >= first && legalForms[string(buf[bounds[last]:bounds[last+1]])] {
+		last--
 	}
-	if len(tokens) == 0 {
-		tokens = all
+	if first > last {
+		first, last = 0, len(bounds)-2
 	}
-	k := strings.Join(tokens, "")
+	if last < first {
+		return ""
+	}
+	k := buf[bounds[first]:bounds[last+1]]
 	for _, a := range legalAffixes {
-		if rest, ok := strings.CutPrefix(k, a); ok && rest != "" {
+		if rest, ok := bytes.CutPrefix(k, []byte(a)); ok && len(rest) > 0 {
 			k = rest
 		}
-		if rest, ok := strings.CutSuffix(k, a); ok && rest != "" {
+		if rest, ok := bytes.CutSuffix(k, []byte(a)); ok && len(rest) > 0 {
 			k = rest
 		}
 	}
-	return k
+	return string(k)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // NormalizeNumber returns the lookup key of a registration number: NFKC,
 // upper case, letters and digits only ("제 2026-0001 호" is "제20260001호").
 func NormalizeNumber(s string) string {
-	s = norm.NFKC.String(s)
+	if !isASCII(s) {
+		s = norm.NFKC.String(s)
+	}
 	var b strings.Builder
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
