@@ -236,12 +236,12 @@ func TestFaults(t *testing.T) {
 	}
 	const timeout = 1500 * time.Millisecond
 	const slack = 500 * time.Millisecond
-	eval := func(e *comply.Engine, customer string) (*comply.Decision, error, time.Duration) {
+	eval := func(e *comply.Engine, customer string) (*comply.Decision, time.Duration, error) {
 		c, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		start := time.Now()
 		dec, err := e.Evaluate(c, krTx(customer))
-		return dec, err, time.Since(start)
+		return dec, time.Since(start), err
 	}
 	// Work runs: 8 callers evaluate and commit.
 	work := func(phase string) {
@@ -253,7 +253,7 @@ func TestFaults(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range 5 {
-					dec, err, _ := eval(strict, fmt.Sprintf("cust-%d", w))
+					dec, _, err := eval(strict, fmt.Sprintf("cust-%d", w))
 					if err == nil && dec.Action != rule.Allow {
 						err = fmt.Errorf("action %s: %+v", dec.Action, dec.Findings)
 					}
@@ -284,7 +284,7 @@ func TestFaults(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dec, err, took := eval(strict, fmt.Sprintf("cust-%d", w))
+			dec, took, err := eval(strict, fmt.Sprintf("cust-%d", w))
 			switch {
 			case err == nil:
 				t.Errorf("hang: Evaluate = %s, want an error", dec.Action)
@@ -304,7 +304,7 @@ func TestFaults(t *testing.T) {
 	// The server refuses connections: ErrStore at once, or the fallback.
 	px.set("reset")
 	for w := range 4 {
-		dec, err, took := eval(strict, fmt.Sprintf("cust-%d", w))
+		dec, took, err := eval(strict, fmt.Sprintf("cust-%d", w))
 		if !errors.Is(err, comply.ErrStore) || dec != nil {
 			t.Errorf("reset: Evaluate = %v, %v; want ErrStore", dec, err)
 		}
@@ -314,7 +314,7 @@ func TestFaults(t *testing.T) {
 		if w == 0 {
 			t.Logf("reset: Evaluate returned after %v: %v", took.Round(time.Millisecond), err)
 		}
-		dec, err, _ = eval(fallback, fmt.Sprintf("cust-%d", w))
+		dec, _, err = eval(fallback, fmt.Sprintf("cust-%d", w))
 		if err != nil || dec.Action != rule.Review || dec.Reserved || dec.Findings[0].Code != rule.CodeStoreError {
 			t.Errorf("reset with OnStoreError=review: %+v, %v", dec, err)
 		}
@@ -324,7 +324,7 @@ func TestFaults(t *testing.T) {
 	px.set("up")
 	resumed := false
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if _, err, _ := eval(strict, "probe"); err == nil {
+		if _, _, err := eval(strict, "probe"); err == nil {
 			resumed = true
 			break
 		}
