@@ -38,24 +38,44 @@
 // merely share a lock).
 //
 // Reserve costs two round trips: one pipelined batch (begin, lock, reads)
-// and one batch that records the entry and commits (or rolls back).
-// Commit and Void cost one, Aggregate one.
+// and one batch that records the entry and commits (or a rollback). Commit
+// and Void cost one, Aggregate one. A decision writes one entries row
+// (about 100 bytes, 300 with its two indexes) and a commit rewrites it in
+// place; the subject's row is rewritten only when its times move by more
+// than a 64th of the retention.
+//
+// # Pending entries
+//
+// A pending entry expires Options.PendingTTL (default 15 minutes, as in
+// the Redis store) after it was reserved, by the PostgreSQL server's clock,
+// so the reservation of a host that died before settling gives its room
+// back. An expired entry counts nowhere, a retry of its id is a
+// [store.Duplicate] in state [store.Voided], and Commit returns an error
+// wrapping [ErrExpired] and [store.ErrVoided].
 //
 // # Retention
 //
 // Entries are kept for Options.Retention measured back from each subject's
 // newest entry and pruned in steps (when the oldest retained entry is a
-// sixteenth of the retention older than that). A subject remembers its
-// pruning horizon; a request that would need entries before it fails with
-// [store.ErrOutOfRange], as in memstore, except that calendar totals are not
-// kept apart from the entries, so a calendar period that began before the
-// horizon is also out of range.
+// sixteenth of the retention older than that); the pending and committed
+// totals of pruned entries are kept per class for balances. A subject
+// remembers its pruning horizon; a request that would need entries before
+// it fails with [store.ErrOutOfRange], as in memstore, except that calendar
+// totals are not kept apart from the entries, so a calendar period that
+// began before the horizon is also out of range. Commit and Void of a
+// pruned entry return [store.ErrNotFound].
 //
 // # Failures
 //
-// When PostgreSQL cannot be reached, every call returns an error (wrapping
-// the context's error when its deadline passed) and records nothing that
-// was not committed: a reservation is either wholly recorded or not at all.
+// When PostgreSQL cannot be reached or a context ends, every call returns
+// an error (wrapping the context's error when it ended) and a reservation
+// is either wholly recorded or not at all: a Reserve refused, invalid or
+// failed before its commit rolls back. Like any networked store, a
+// connection lost while the commit itself is in flight leaves the caller
+// not knowing whether it was recorded; a retry with the same TxID tells
+// ([store.Duplicate] if it was). Durability is PostgreSQL's: run it with
+// fsync and synchronous_commit on (the defaults), and a synchronous
+// standby if a failover must not lose acknowledged reservations.
 package pgstore
 
 import (
