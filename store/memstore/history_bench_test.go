@@ -266,6 +266,10 @@ func newCustomer(b *testing.B, loc *time.Location, prior int, dense, rolling boo
 	}
 	c.req = store.Request{Subject: c.name, Amount: decimal.NewFromInt(5000), Currency: "KRW", Counterparty: "merchant-7", Caps: c.caps}
 	c.agg = store.AggregateRequest{Subject: c.name, Queries: c.queries}
+	// A customer in steady state has been asked these queries before.
+	if _, err := s.Aggregate(context.Background(), &store.AggregateRequest{Subject: c.name, At: end, Queries: c.queries}); err != nil {
+		b.Fatal(err)
+	}
 	c.ids = make([]string, 4096)
 	for i := range c.ids {
 		c.ids[i] = "d-" + strconv.Itoa(i)

@@ -105,26 +105,6 @@ func (a i128) decimal(scale int32) decimal.Decimal {
 	return decimal.NewFromBigInt(a.big(), -scale)
 }
 
-// u128 is an unsigned 128-bit accumulator for sums of squares.
-type u128 struct{ hi, lo uint64 }
-
-// addSquare adds v² (v ≥ 0); ok is false on overflow.
-func (a u128) addSquare(v i128) (r u128, ok bool) {
-	if v.hi != 0 {
-		return a, false
-	}
-	h, l := bits.Mul64(v.lo, v.lo)
-	lo, c := bits.Add64(a.lo, l, 0)
-	hi, c2 := bits.Add64(a.hi, h, c)
-	return u128{hi: hi, lo: lo}, c2 == 0
-}
-
-func (a u128) big() *big.Int {
-	b := new(big.Int).SetUint64(a.hi)
-	b.Lsh(b, 64)
-	return b.Or(b, new(big.Int).SetUint64(a.lo))
-}
-
 // limitUnits converts a non-negative limit d to units at scale: rounded
 // down when ceil is false, up when it is true, saturating to maxI128. The
 // totals it is compared with are whole units, so the comparison stays exact.

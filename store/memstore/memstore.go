@@ -279,7 +279,7 @@ func (st *Store) settle(ctx context.Context, subject, txID string, to store.Entr
 	case to == store.Committed:
 		s.commit(e)
 	default:
-		s.void(e)
+		s.void(i)
 	}
 	return nil
 }
@@ -319,8 +319,14 @@ func (st *Store) Aggregate(ctx context.Context, req *store.AggregateRequest) ([]
 	if err := ctxErr(ctx, "aggregate"); err != nil {
 		return nil, err
 	}
+	skip, skipPos := -1, -1
+	if req.Except != "" {
+		if skip = s.lookup(req.Except); skip >= 0 {
+			skipPos = s.trackPos(skip)
+		}
+	}
 	for i := range req.Queries {
-		if out[i], err = s.aggregate(&req.Queries[i], at, req.Except); err != nil {
+		if out[i], err = s.aggregate(&req.Queries[i], at, skip, skipPos); err != nil {
 			return nil, fmt.Errorf("memstore: aggregate: query %d: %w", i, err)
 		}
 	}

@@ -43,14 +43,16 @@ type entry struct {
 // ref identifies the entry at the same index.
 type ref struct {
 	id string // transaction id
-	cp string // counterparty
+	cp uint32 // counterparty number (subject.cps), 0 for none
 }
 
-// classTotal is the all-time total of one class's non-voided entries.
+// classTotal is the all-time total of one class's non-voided entries, and
+// the prefix sums of its retained ones.
 type classTotal struct {
 	pend, comm   i128
 	pendN, commN int64
 	class        uint8
+	track        track
 }
 
 // bucket is the total of one class's non-voided entries in one period.
@@ -77,12 +79,16 @@ type subject struct {
 	currency string
 	scale    int32
 	newest   int64
-	cut      int64            // entries dated before cut may have been pruned
-	entries  []entry          // sorted by time, then arrival
-	refs     []ref            // parallel to entries
-	ids      map[string]int64 // transaction id → entry time; nil while entries are few
-	classes  []classTotal     // one per class seen
-	cals     []calendar       // every calendar asked for
+	cut      int64             // entries dated before cut may have been pruned
+	entries  []entry           // sorted by time, then arrival
+	refs     []ref             // parallel to entries
+	ids      map[string]int64  // transaction id → entry time; nil while entries are few
+	classes  []classTotal      // one per class seen
+	cals     []calendar        // every calendar asked for
+	cps      []string          // counterparty names by number; cps[0] is none
+	cpIdx    map[string]uint32 // name → number; nil while there are few
+	occs     [][]occ           // each counterparty's retained entries, by number
+	dists    []distinctIndex   // every class mask Distinct was asked for
 }
 
 func newSubject() *subject { return &subject{cut: noCut, newest: math.MinInt64} }
@@ -222,17 +228,16 @@ func (s *subject) usage(c *store.Cap, t int64) (usage, error) {
 // window ending at t and those ending at a later entry can be the fullest.
 func (s *subject) rolling(mask uint64, t, w int64) usage {
 	es := s.entries
-	lo := lowerBound(es, t-w+1)
-	var cur usage
-	j := lo
-	for ; j < len(es) && es[j].t <= t; j++ {
-		if e := &es[j]; e.state != store.Voided && mask&(1<<e.class) != 0 {
-			cur.sum = cur.sum.add(e.amt)
-			cur.n++
-		}
-	}
+	tot := s.windowTotals(mask, t-w+1, t)
+	cur := usage{sum: tot.sum, n: tot.n}
 	best := cur
-	left := lo
+	if len(es) == 0 || es[len(es)-1].t <= t {
+		return best // in order: no later window holds more
+	}
+	// Out of order: the windows ending at each later entry, linear in the
+	// entries within w after t.
+	left := lowerBound(es, t-w+1)
+	j := lowerBound(es, t+1)
 	for ; j < len(es) && es[j].t-t < w; j++ {
 		e := &es[j]
 		if e.state == store.Voided || mask&(1<<e.class) == 0 {
@@ -389,7 +394,11 @@ func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64)
 		i = lowerBound(s.entries, t+1)
 	}
 	s.entries = slices.Insert(s.entries, i, entry{t: t, amt: amt, class: req.Class, state: store.Pending})
-	s.refs = slices.Insert(s.refs, i, ref{id: req.TxID, cp: req.Counterparty})
+	cp := s.intern(req.Counterparty)
+	s.refs = slices.Insert(s.refs, i, ref{id: req.TxID, cp: cp})
+	if cp != 0 {
+		s.addOcc(cp, t, req.Class)
+	}
 	for j := range s.cals {
 		c := &s.cals[j]
 		c.add(c.key(t), req.Class, amt, 1)
@@ -397,6 +406,7 @@ func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64)
 	ct := s.classTotal(req.Class)
 	ct.pend = ct.pend.add(amt)
 	ct.pendN++
+	ct.track.insert(t, amt, false)
 	if t > s.newest {
 		s.newest = t
 		s.prune(retention)
@@ -422,6 +432,10 @@ func (s *subject) prune(retention int64) {
 	clear(s.refs[m:])
 	s.refs = s.refs[:m]
 	s.cut = horizon
+	for j := range s.classes {
+		s.classes[j].track.prune(horizon)
+	}
+	s.pruneOccs(horizon)
 	for j := range s.cals {
 		c := &s.cals[j]
 		k := 0
@@ -444,8 +458,14 @@ func (s *subject) commit(e *entry) {
 	e.state = store.Committed
 }
 
-func (s *subject) void(e *entry) {
+func (s *subject) void(i int) {
+	e := &s.entries[i]
+	k := s.trackPos(i)
 	ct := s.classTotal(e.class)
+	ct.track.remove(k, e.amt)
+	if cp := s.refs[i].cp; cp != 0 {
+		s.voidOcc(cp, e.t, e.class)
+	}
 	ct.pend = ct.pend.sub(e.amt)
 	ct.pendN--
 	for j := range s.cals {
@@ -587,16 +607,22 @@ func (s *subject) rescale(to int32, amount decimal.Decimal) error {
 		}
 	}
 	s.scale = to
+	s.rebuildTracks()
 	return nil
 }
 
-// aggregate answers one query as of at.
-func (s *subject) aggregate(q *store.Query, at int64, except string) (store.Aggregate, error) {
+// aggregate answers one query as of at: O(classes × log n) for sums,
+// counts and Last; Distinct as described at [subject.distinct].
+// skip is the index of the entry left out (Except), -1 for none, and
+// skipPos its position in its class track.
+func (s *subject) aggregate(q *store.Query, at int64, skip, skipPos int) (store.Aggregate, error) {
+	var buf [4]span
+	var spans []span
 	switch q.Window.Kind {
 	case store.Balance:
 		u := s.balance(q.Classes, q.Debits)
-		if i := s.lookup(except); except != "" && i >= 0 {
-			e := &s.entries[i]
+		if skip >= 0 {
+			e := &s.entries[skip]
 			bit := uint64(1) << e.class
 			if e.state != store.Voided && q.Classes&bit != 0 {
 				u.sum = u.sum.sub(e.amt)
@@ -613,82 +639,48 @@ func (s *subject) aggregate(q *store.Query, at int64, except string) (store.Aggr
 			return store.Aggregate{}, outOfRange("rolling window %v before %v reaches pruned entries",
 				q.Window.Duration, time.Unix(0, at).UTC())
 		}
-		return s.scan(q.Classes, lo, at, nil, 0, except), nil
+		spans = append(buf[:0], span{lo, at})
 	default: // Day, Month
 		loc := q.Window.Location
 		if loc == nil {
 			loc = time.UTC
 		}
 		c := &calendar{kind: q.Window.Kind, loc: loc}
-		key := c.key(at)
-		start, _ := c.bounds(key)
-		if start < s.cut {
+		if start, _ := c.bounds(c.key(at)); start < s.cut {
 			return store.Aggregate{}, outOfRange("%v window of %v reaches pruned entries",
 				q.Window.Kind, time.Unix(0, at).UTC())
 		}
-		return s.scan(q.Classes, start, at, c, key, except), nil
+		spans = calendarSpans(q.Window.Kind, loc, at, buf[:0])
 	}
-}
-
-// scan aggregates the counted entries dated in [lo, hi] (and, if c is not
-// nil, in c's period key).
-func (s *subject) scan(mask uint64, lo, hi int64, c *calendar, key int32, except string) store.Aggregate {
-	var (
-		sum      i128
-		sq       u128
-		sqOK     = true
-		n        int64
-		last     = -1
-		distinct map[string]struct{}
-	)
-	first := lowerBound(s.entries, lo)
-	for i := first; i < len(s.entries) && s.entries[i].t <= hi; i++ {
-		e := &s.entries[i]
-		if e.state == store.Voided || mask&(1<<e.class) == 0 || except != "" && s.refs[i].id == except ||
-			c != nil && c.key(e.t) != key {
-			continue
-		}
-		sum = sum.add(e.amt)
-		if sqOK {
-			sq, sqOK = sq.addSquare(e.amt)
-		}
-		n++
-		last = i
-		if cp := s.refs[i].cp; cp != "" {
-			if distinct == nil {
-				distinct = make(map[string]struct{})
-			}
-			distinct[cp] = struct{}{}
+	var tot totals
+	for _, sp := range spans {
+		t := s.windowTotals(q.Classes, sp.lo, sp.hi)
+		tot.sum, tot.sq, tot.n = tot.sum.add(t.sum), tot.sq.add(t.sq), tot.n+t.n
+	}
+	if skip >= 0 {
+		if e := &s.entries[skip]; e.state != store.Voided && q.Classes&(1<<e.class) != 0 && inSpans(spans, e.t) {
+			tot.sum, tot.sq, tot.n = tot.sum.sub(e.amt), tot.sq.sub(square(e.amt)), tot.n-1
 		}
 	}
-	if n == 0 {
-		return store.Aggregate{}
+	if tot.n == 0 {
+		return store.Aggregate{}, nil
+	}
+	last := -1
+	for j := len(spans) - 1; j >= 0 && last < 0; j-- {
+		last = s.lastIn(q.Classes, spans[j].lo, spans[j].hi, skip, skipPos)
 	}
 	var sumSquares decimal.Decimal
-	switch {
-	case sqOK && sq.hi == 0 && sq.lo < 1<<63:
-		sumSquares = decimal.New(int64(sq.lo), -2*s.scale)
-	case sqOK:
+	if sq := tot.sq; sq[3] == 0 && sq[2] == 0 && sq[1] == 0 && sq[0] < 1<<63 {
+		sumSquares = decimal.New(int64(sq[0]), -2*s.scale)
+	} else {
 		sumSquares = decimal.NewFromBigInt(sq.big(), -2*s.scale)
-	default: // 2^128 or more: redo in arbitrary precision
-		squares := new(big.Int)
-		for i := first; i <= last; i++ {
-			e := &s.entries[i]
-			if e.state == store.Voided || mask&(1<<e.class) == 0 || except != "" && s.refs[i].id == except ||
-				c != nil && c.key(e.t) != key {
-				continue
-			}
-			v := e.amt.big()
-			squares.Add(squares, v.Mul(v, v))
-		}
-		sumSquares = decimal.NewFromBigInt(squares, -2*s.scale)
 	}
 	return store.Aggregate{
-		Sum:        sum.decimal(s.scale),
+		Sum:        tot.sum.decimal(s.scale),
 		SumSquares: sumSquares,
-		Count:      n,
-		Distinct:   int64(len(distinct)),
+		Count:      tot.n,
+		Distinct:   s.distinct(q.Classes, spans, skip),
 		Last:       time.Unix(0, s.entries[last].t).UTC(),
 		LastAmount: s.entries[last].amt.decimal(s.scale),
-	}
+	}, nil
 }

@@ -1,0 +1,103 @@
+package memstore
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/comply-go/comply/store"
+)
+
+func TestTrackLower(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := range 70 {
+		ts := make([]int64, n)
+		for i := range ts {
+			ts[i] = int64(rng.IntN(40))
+		}
+		slices.Sort(ts)
+		tr := &track{ts: ts}
+		for q := int64(-2); q < 43; q++ {
+			want := sort.Search(n, func(i int) bool { return ts[i] >= q })
+			if got := tr.lower(q); got != want {
+				t.Fatalf("lower(%d) over %v = %d, want %d", q, ts, got, want)
+			}
+		}
+	}
+}
+
+func TestSquare(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		v := i128{hi: int64(rng.Uint64() >> (64 - rng.IntN(63))), lo: rng.Uint64()}
+		if rng.IntN(4) == 0 {
+			v.hi = 0
+		}
+		b := v.big()
+		want := new(big.Int).Mul(b, b)
+		if got := square(v).big(); got.Cmp(want) != 0 {
+			t.Fatalf("square(%v) = %v, want %v", b, got, want)
+		}
+	}
+	// Wrapping differences of prefix sums stay exact.
+	a, c := square(i128{hi: 1 << 35, lo: 12345}), square(i128{lo: 1<<64 - 1})
+	if got := a.add(c).sub(a); got != c {
+		t.Errorf("(a+c)-a = %v, want %v", got, c)
+	}
+}
+
+// TestCalendarSpans checks, minute by minute over days around daylight
+// saving changes (including zones that change at midnight), that the spans
+// hold exactly the instants up to at whose local date is in at's period.
+func TestCalendarSpans(t *testing.T) {
+	for _, tc := range []struct {
+		zone string
+		from string
+	}{
+		{"America/New_York", "2026-03-07"},
+		{"America/New_York", "2026-10-31"},
+		{"America/Santiago", "2026-04-03"}, // back an hour at midnight
+		{"America/Santiago", "2026-09-04"}, // forward an hour at midnight
+		{"America/Havana", "2026-03-07"},
+		{"Asia/Seoul", "2026-02-27"},
+		{"Pacific/Apia", "2011-12-28"}, // skipped 2011-12-30
+		{"Australia/Lord_Howe", "2026-04-03"},
+	} {
+		loc, err := time.LoadLocation(tc.zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start, err := time.ParseInLocation("2006-01-02", tc.from, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []store.WindowKind{store.Day, store.Month} {
+			for at := start; at.Before(start.Add(72 * time.Hour)); at = at.Add(17 * time.Minute) {
+				spans := calendarSpans(kind, loc, at.UnixNano(), nil)
+				ay, am, ad := at.In(loc).Date()
+				for x := at.Add(-40 * 24 * time.Hour); !x.After(at); x = x.Add(10 * time.Minute) {
+					y, m, d := x.In(loc).Date()
+					want := y == ay && m == am && (kind == store.Month || d == ad)
+					if got := inSpans(spans, x.UnixNano()); got != want {
+						t.Fatalf("%s %v at %v: instant %v in spans %v = %v, want %v", tc.zone, kind, at, x.In(loc), spans, got, want)
+					}
+				}
+				in := func(x int64) bool {
+					y, m, d := time.Unix(0, x).In(loc).Date()
+					return y == ay && m == am && (kind == store.Month || d == ad)
+				}
+				for _, sp := range spans { // exact edges
+					if !in(sp.lo) || !in(sp.hi) || in(sp.lo-1) && !inSpans(spans, sp.lo-1) || sp.hi != at.UnixNano() && in(sp.hi+1) && !inSpans(spans, sp.hi+1) {
+						t.Fatalf("%s %v at %v: span %v has inexact edges", tc.zone, kind, at, sp)
+					}
+				}
+				if !inSpans(spans, at.UnixNano()) {
+					t.Fatalf("%s: at %v not in its own day's spans", tc.zone, at)
+				}
+			}
+		}
+	}
+}
