@@ -3,6 +3,7 @@ package comply_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,56 @@ func TestRegisterNotLoadedIsReviewed(t *testing.T) {
 	d := mustEval(t, e, tx)
 	if d.Action != rule.Review || !cmp.Equal([]string{string(registry.RuleNotLoaded)}, ruleIDs(d)) {
 		t.Errorf("Evaluate() = %s %v, want review [%s]", d.Action, ruleIDs(d), registry.RuleNotLoaded)
+	}
+}
+
+// BenchmarkEvaluateCosts measures one decision of the KR pack's limit table
+// plus its fee ceilings and provider registers, for a cash-out advance
+// within the ceilings carrying a provider claim on a loaded register, beside
+// the same cash-out without fee, payout, advance or claim (the baseline: the
+// cost checks are then two nil tests). Every decision is voided so the
+// customer's room never runs out; transactions rotate over 1,024 customers.
+func BenchmarkEvaluateCosts(b *testing.B) {
+	p := krLimitsOnly()
+	full := kr.Pack()
+	p.Fees, p.Providers = full.Fees, full.Providers
+	e, _ := newEngine(b, &comply.Options{Packs: []*jurisdiction.Pack{p}, Registers: illustrativeRegisters(b)})
+	at := time.Date(2026, 11, 4, 10, 0, 0, 0, seoul)
+	plain := func(i int) *payment.Transaction {
+		tx := mk("bench-costs-"+strconv.Itoa(i), payment.TierFull, payment.EWallet, payment.CashOut, "37100 KRW", at)
+		return tx
+	}
+	costed := func(i int) *payment.Transaction {
+		tx := plain(i)
+		tx.Payout = krw("36500")
+		tx.Advance = &payment.Advance{Due: payment.Date{Year: 2026, Month: 12, Day: 4}}
+		tx.Counterparty = &payment.Party{ID: "p", Name: "(주) 에이페이", Provider: &payment.ProviderClaim{Register: "kr.fsc.efin", Number: "2026-0001"}}
+		return tx
+	}
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name string
+		tx   func(int) *payment.Transaction
+	}{{"baseline_no_costs", plain}, {"advance_and_claim", costed}} {
+		b.Run(bc.name, func(b *testing.B) {
+			txs := make([]*payment.Transaction, 1024)
+			for i := range txs {
+				txs[i] = bc.tx(i)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				tx := txs[i%len(txs)]
+				tx.ID = "bc-" + strconv.FormatInt(seq.Add(1), 10)
+				i++
+				d, err := e.Evaluate(ctx, tx)
+				if err != nil || d.Action != rule.Allow {
+					b.Fatalf("Evaluate = %v, %v", d, err)
+				}
+				if err := d.Void(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

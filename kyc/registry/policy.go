@@ -124,7 +124,7 @@ func verify(reg *Register, number, name string) string {
 			return fmt.Sprintf("number %q is not on it", number)
 		case !e.Registered():
 			return fmt.Sprintf("number %q is listed with status %q", number, e.Status)
-		case name != "" && NormalizeName(name) != NormalizeName(e.Name):
+		case name != "" && NormalizeName(name) != e.key:
 			return fmt.Sprintf("number %q is registered to %q, not %q", number, e.Name, name)
 		}
 		return ""

@@ -46,6 +46,8 @@ type Entry struct {
 	Status string
 	// Line is the entry's line in the file.
 	Line int
+
+	key string // NormalizeName(Name)
 }
 
 // Registered reports whether the entry's status means registered: empty,
@@ -234,6 +236,7 @@ func Parse(name string, rd io.Reader) (*Register, error) {
 			bad(line, ErrDuplicate, "number %q already on line %d", e.Number, r.entries[prev].Line)
 			continue
 		}
+		e.key = k
 		r.byNumber[n] = len(r.entries)
 		r.byName[k] = append(r.byName[k], len(r.entries))
 		r.entries = append(r.entries, e)
