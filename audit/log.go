@@ -170,11 +170,6 @@ func (l *Log) Append(ctx context.Context, tx *payment.Transaction, d *comply.Dec
 	if err != nil {
 		return nil, err
 	}
-	// Encode once outside the lock with a placeholder position, to fail
-	// early on anything the encoder refuses.
-	if _, err := r.Canonical(); err != nil {
-		return nil, err
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {

@@ -138,7 +138,7 @@ func (rd *redactor) fill(r *Record, tx *payment.Transaction, d *comply.Decision)
 	var pairs []string
 	plains := make([]string, 0, len(s.seen))
 	for p := range s.seen {
-		if len(p) >= minScrub {
+		if len(p) >= minScrub && quoted(r, p) {
 			plains = append(plains, p)
 		}
 	}
@@ -171,4 +171,25 @@ func (rd *redactor) fill(r *Record, tx *payment.Transaction, d *comply.Decision)
 		rp.Key = rep.Replace(rp.Key)
 		rp.Total = rep.Replace(rp.Total)
 	}
+}
+
+// quoted reports whether a finding or report of r holds p.
+func quoted(r *Record, p string) bool {
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if strings.Contains(f.Message, p) {
+			return true
+		}
+		for _, v := range f.Values {
+			if strings.Contains(v.Value, p) {
+				return true
+			}
+		}
+	}
+	for i := range r.Reports {
+		if strings.Contains(r.Reports[i].Key, p) || strings.Contains(r.Reports[i].Total, p) {
+			return true
+		}
+	}
+	return false
 }
