@@ -89,4 +89,3 @@ func fileSink(p audit.SyncPolicy) func(b *testing.B) audit.Sink {
 		return s
 	}
 }
-
