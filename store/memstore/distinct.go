@@ -170,6 +170,54 @@ func (s *subject) pruneOccs(horizon int64) {
 			}
 		}
 	}
+	s.compactCPs()
+}
+
+// compactCPs renumbers the counterparties once most of them have no
+// retained entry left, so that a subject's memory follows its retained
+// entries, not every counterparty it ever had. The refs must be pruned
+// already.
+func (s *subject) compactCPs() {
+	live := 0
+	for k := 1; k < len(s.occs); k++ {
+		if len(s.occs[k]) > 0 {
+			live++
+		}
+	}
+	if len(s.cps) <= 2*cpMapMin || 2*live >= len(s.cps)-1 {
+		return
+	}
+	remap := make([]uint32, len(s.cps))
+	cps, occs := []string{""}, [][]occ{nil}
+	for k := 1; k < len(s.occs); k++ {
+		if len(s.occs[k]) > 0 {
+			remap[k] = uint32(len(cps))
+			cps, occs = append(cps, s.cps[k]), append(occs, s.occs[k])
+		}
+	}
+	for i := range s.refs {
+		s.refs[i].cp = remap[s.refs[i].cp]
+	}
+	for j := range s.dists {
+		d := &s.dists[j]
+		last := make([]int64, len(cps))
+		for k := range last {
+			last[k] = none
+		}
+		for k, t := range d.last {
+			if remap[k] != 0 {
+				last[remap[k]] = t
+			}
+		}
+		d.last = last
+	}
+	s.cps, s.occs, s.cpIdx = cps, occs, nil
+	if len(cps) > cpMapMin {
+		s.cpIdx = make(map[string]uint32, 2*len(cps))
+		for k := 1; k < len(cps); k++ {
+			s.cpIdx[cps[k]] = uint32(k)
+		}
+	}
 }
 
 // distinctFor returns the subject's distinct index for mask, building it

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/comply-go/comply/store"
+	"github.com/comply-go/comply/store/memstore"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
@@ -186,6 +188,7 @@ func (m *model) aggregate(q *store.Query, at time.Time, except string) store.Agg
 func TestAgainstModel(t *testing.T) {
 	for seed := range uint64(20) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { runModel(t, seed) })
+		t.Run(fmt.Sprint("pruned-", seed), func(t *testing.T) { runModelPruned(t, seed) })
 	}
 }
 
@@ -193,10 +196,21 @@ func TestAgainstModel(t *testing.T) {
 func FuzzAgainstModel(f *testing.F) {
 	f.Add(uint64(0))
 	f.Add(uint64(1 << 40))
-	f.Fuzz(runModel)
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		runModel(t, seed)
+		runModelPruned(t, seed)
+	})
 }
 
-func runModel(t *testing.T, seed uint64) {
+func runModel(t *testing.T, seed uint64) { runModelWith(t, seed, false) }
+
+// runModelPruned runs with a 3-day retention over 8 days, times mostly in
+// order (up to 12 hours late), and only caps and queries that stay within
+// the retention (rolling up to a day, days, balances), so that pruning
+// happens under every answer and must never change one.
+func runModelPruned(t *testing.T, seed uint64) { runModelWith(t, seed, true) }
+
+func runModelWith(t *testing.T, seed uint64, pruned bool) {
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +249,16 @@ func runModel(t *testing.T, seed uint64) {
 	caps[7].Observe, caps[7].Exclusive = true, true
 
 	rng := rand.New(rand.NewPCG(seed, 7))
-	s := newStore(t, nil)
+	var opts *memstore.Options
+	if pruned {
+		opts = &memstore.Options{Retention: 3 * 24 * time.Hour}
+		keep := func(w store.Window) bool {
+			return w.Kind != store.Month && (w.Kind != store.Rolling || w.Duration <= 24*time.Hour)
+		}
+		caps = slices.DeleteFunc(caps, func(c store.Cap) bool { return !keep(c.Window) })
+		queries = slices.DeleteFunc(queries, func(q store.Query) bool { return !keep(q.Window) })
+	}
+	s := newStore(t, opts)
 	m := &model{}
 	ctx := context.Background()
 	// Odd seeds run across New York's switch to daylight saving time
@@ -245,6 +268,29 @@ func runModel(t *testing.T, seed uint64) {
 		base = time.Date(2026, 2, 25, 0, 0, 0, 0, time.UTC)
 	}
 	cps := []string{"", "m1", "m2", "m3", "m4"}
+	// pick returns a known id: with pruning, one dated at most 36 hours
+	// before the operation (well within the retention), if any.
+	pick := func(ids []string, i int) string {
+		if pruned {
+			var recent []string
+			for _, id := range ids {
+				if m.find(id).at.After(base.Add(time.Duration(i)*20*time.Minute - 36*time.Hour)) {
+					recent = append(recent, id)
+				}
+			}
+			if len(recent) > 0 {
+				ids = recent
+			}
+		}
+		return ids[rng.IntN(len(ids))]
+	}
+	// when returns the time of the i-th operation.
+	when := func(i int) time.Time {
+		if pruned {
+			return base.Add(time.Duration(i)*20*time.Minute - time.Duration(rng.IntN(12*60))*time.Minute)
+		}
+		return base.Add(time.Duration(rng.IntN(10*24*60)) * time.Minute)
+	}
 	var ids []string
 	var refused, reached int
 	defer func() {
@@ -257,11 +303,11 @@ func runModel(t *testing.T, seed uint64) {
 		case op < 7 || len(ids) == 0:
 			id := fmt.Sprintf("tx-%d", i)
 			if len(ids) > 0 && rng.IntN(10) == 0 {
-				id = ids[rng.IntN(len(ids))] // retry
+				id = pick(ids, i) // retry
 			}
 			r := &store.Request{
 				Subject: "s", TxID: id, Currency: "KRW", Class: uint8(1 + rng.IntN(3)),
-				Time:   base.Add(time.Duration(rng.IntN(10*24*60)) * time.Minute),
+				Time:   when(i),
 				Amount: decimal.NewFromInt(int64(1 + rng.IntN(1500))), Caps: caps, Counterparty: cps[rng.IntN(len(cps))],
 			}
 			got, err := s.Reserve(ctx, r)
@@ -283,13 +329,13 @@ func runModel(t *testing.T, seed uint64) {
 				reached++
 			}
 		case op == 7 && rng.IntN(2) == 0:
-			at := base.Add(time.Duration(rng.IntN(10*24*60)) * time.Minute)
-			if rng.IntN(4) == 0 && len(m.entries) > 0 {
+			at := when(i)
+			if !pruned && rng.IntN(4) == 0 && len(m.entries) > 0 {
 				at = m.entries[rng.IntN(len(m.entries))].at // on an entry's time
 			}
 			except := ""
 			if rng.IntN(2) == 0 {
-				except = ids[rng.IntN(len(ids))]
+				except = pick(ids, i)
 			}
 			got, err := s.Aggregate(ctx, &store.AggregateRequest{Subject: "s", At: at, Except: except, Queries: queries})
 			if err != nil {
@@ -301,7 +347,7 @@ func runModel(t *testing.T, seed uint64) {
 				}
 			}
 		default:
-			id := ids[rng.IntN(len(ids))]
+			id := pick(ids, i)
 			e := m.find(id)
 			var err error
 			if op < 9 {

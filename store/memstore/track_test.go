@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/comply-go/comply/store"
+	"github.com/shopspring/decimal"
 )
 
 func TestTrackLower(t *testing.T) {
@@ -99,5 +101,51 @@ func TestCalendarSpans(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCounterpartyChurn keeps a subject paying a new counterparty every
+// hour for 60 days with a 2-day retention: Distinct over the last day stays
+// exact (including with one entry left out and after voids) and the
+// subject's counterparty table follows the retained entries.
+func TestCounterpartyChurn(t *testing.T) {
+	st, err := New(&Options{Retention: 48 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	base := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	q := []store.Query{{Window: store.Window{Kind: store.Rolling, Duration: 24 * time.Hour}, Classes: 1 << 3}}
+	for i := range 60 * 24 {
+		at := base.Add(time.Duration(i) * time.Hour)
+		id := fmt.Sprint("tx-", i)
+		res, err := st.Reserve(ctx, &store.Request{Subject: "s", TxID: id, Time: at, Class: 3,
+			Amount: decimal.NewFromInt(10), Currency: "EUR", Counterparty: fmt.Sprint("cp-", i%500)})
+		if err != nil || res.Status != store.Reserved {
+			t.Fatalf("Reserve %d: %+v, %v", i, res, err)
+		}
+		if i%7 == 3 {
+			if err := st.Void(ctx, "s", id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Entries i-23..i count, but for the voided ones; one left out.
+		want := int64(0)
+		for j := max(0, i-23); j <= i; j++ {
+			if j%7 != 3 && j != i-1 {
+				want++
+			}
+		}
+		got, err := st.Aggregate(ctx, &store.AggregateRequest{Subject: "s", At: at, Except: fmt.Sprint("tx-", i-1), Queries: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0].Distinct != want || got[0].Count != want {
+			t.Fatalf("hour %d: Distinct %d, Count %d, want %d", i, got[0].Distinct, got[0].Count, want)
+		}
+	}
+	s, _ := st.subject("s", false, "test")
+	if n := len(s.cps); n > 200 {
+		t.Errorf("%d counterparties remembered for %d retained entries", n, len(s.entries))
 	}
 }
