@@ -108,13 +108,6 @@ func Overlay(base, overlay *Pack) (*Pack, error) {
 			}
 		}
 	}
-	if len(errs) > 0 {
-		errs.Sort()
-		return nil, errs
-	}
-	if _, err := Compile(out); err != nil {
-		return nil, err
-	}
 	// Fee ceilings and register rules only add: every one applies, so an
 	// overlay can only make the pack stricter. An id given twice is an
 	// error when the result is compiled.
@@ -131,6 +124,13 @@ func Overlay(base, overlay *Pack) (*Pack, error) {
 		}
 		out.Providers.Registers = append(out.Providers.Registers, o.Registers...)
 		out.provSrc = nil
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return nil, errs
+	}
+	if _, err := Compile(out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
