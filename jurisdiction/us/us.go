@@ -30,7 +30,7 @@ import (
 var files embed.FS
 
 // FS returns the pack's embedded files: pack.yaml, limits.yaml, kyc.yaml,
-// reports.yaml and tests.yaml at ".".
+// reports.yaml, providers.yaml and tests.yaml at ".".
 func FS() fs.FS { return files }
 
 var loaded = jurisdiction.LoadOnce(files, ".")
