@@ -18,14 +18,25 @@
 // # Keys and Cluster
 //
 // Every key of a subject carries the subject as its hash tag,
-// "<Prefix>{<subject>}:tx|e|m|p|v" (braces and backslashes inside the
-// subject are escaped), so all of a subject's keys land in one Cluster slot
-// and subjects spread evenly over the slots. A subject costs five keys: a
-// hash of its transaction ids, a sorted set of its live (pending or
+// "<Prefix>{<subject>}:tx|e|m|p|v|c|cp" (braces and backslashes inside
+// the subject are escaped), so all of a subject's keys land in one Cluster
+// slot and subjects spread evenly over the slots. A subject costs seven
+// keys: a hash of its transaction ids, a sorted set of its live (pending or
 // committed) entries by time, a hash of its currency, horizon and
-// per-class running totals (balances), a sorted set of pending expiries
-// and one of voided ids. Options.Prefix isolates deployments or test runs
-// that share a server.
+// per-class running totals (balances), a sorted set of pending expiries,
+// one of voided ids, and a hash and a sorted set of calendar-period totals.
+// Options.Prefix isolates deployments or test runs that share a server.
+//
+// # Cost of a decision
+//
+// Day and Month caps are answered from per-period totals: the first
+// reservation that checks a period (say, March 2026 in Asia/Seoul) sums it
+// once from the entries; from then on every insert, void and expiry keeps
+// that period's totals exact, so a calendar check costs the same for a
+// customer with ten entries or ten thousand. The totals outlive pruning,
+// as in memstore. A rolling cap of length W is linear in the customer's
+// entries within W either side of the new one, and so is an Aggregate in
+// the entries of its widest window.
 //
 // # Amounts
 //
@@ -200,10 +211,10 @@ func New(client redis.UniversalClient, o *Options) (*Store, error) {
 
 var subjectEscaper = strings.NewReplacer(`\`, `\\`, "{", `\(`, "}", `\)`)
 
-// keys returns the subject's five keys, in the scripts' order.
+// keys returns the subject's seven keys, in the scripts' order.
 func (s *Store) keys(subject string) []string {
 	base := s.prefix + "{" + subjectEscaper.Replace(subject) + "}:"
-	return []string{base + "tx", base + "e", base + "m", base + "p", base + "v"}
+	return []string{base + "tx", base + "e", base + "m", base + "p", base + "v", base + "c", base + "cp"}
 }
 
 // Keys returns the Redis keys that hold subject's state (for operators:

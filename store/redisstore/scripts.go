@@ -14,11 +14,16 @@ import "github.com/redis/go-redis/v9"
 //	             c<class>h/l (committed units, nanos: all time)
 //	KEYS[4] pend sorted set of pending ids, score their expiry (server ms)
 //	KEYS[5] void sorted set of voided ids, score their time in µs
+//	KEYS[6] cnt  hash: "a:b" -> "class=units,nanos,count;..." the live
+//	             totals of the calendar period [a, b) (µs), kept exact by
+//	             every insert, void and expiry once the period is tracked
+//	KEYS[7] per  sorted set of tracked periods "a:b", score a
 //
 // Amounts are two integers (whole units and nanos) so that every sum stays
 // an exact Lua number (a double) below 2^53.
 const luaCommon = `
-local TX, LIVE, META, PEND, VOID = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local TX, LIVE, META, PEND, VOID, CNT, PER = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local SPAN = 33 * 86400 * 1000000 -- longer than any calendar month, in µs
 local LIMIT = 4503599627370496 -- 2^52: a sum above it may no longer be exact
 local NANO = 1000000000
 
@@ -38,10 +43,44 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+local function cnt_get(field)
+  local t = {}
+  local v = redis.call('HGET', CNT, field)
+  if v then
+    for c, h, l, n in string.gmatch(v, '(%d+)=(%-?%d+),(%-?%d+),(%-?%d+);') do
+      t[tonumber(c)] = {tonumber(h), tonumber(l), tonumber(n)}
+    end
+  end
+  return t
+end
+
+local function cnt_put(field, t)
+  local parts = {}
+  for c, x in pairs(t) do
+    if x[3] ~= 0 then parts[#parts + 1] = string.format('%d=%d,%d,%d;', c, x[1], x[2], x[3]) end
+  end
+  redis.call('HSET', CNT, field, table.concat(parts))
+end
+
+-- adjust adds (h, l, n) of class c to every tracked period containing t.
+local function adjust(t, c, h, l, n)
+  local ps = redis.call('ZRANGEBYSCORE', PER, string.format('%d', t - SPAN), string.format('%d', t))
+  for _, p in ipairs(ps) do
+    local b = tonumber(string.match(p, ':(%-?%d+)$'))
+    if t < b then
+      local cur = cnt_get(p)
+      local x = cur[c] or {0, 0, 0}
+      cur[c] = {x[1] + h, x[2] + l, x[3] + n}
+      cnt_put(p, cur)
+    end
+  end
+end
+
 -- expire turns the pending entry id (tx value v) into an expired one.
 local function expire(id, v)
   local _, score, m = parse_tx(v)
   local c, h, l = parse_member(m)
+  adjust(tonumber(score), c, -h, -l, -1)
   redis.call('HSET', TX, id, 'x' .. score .. '|' .. m)
   redis.call('ZREM', LIVE, m)
   redis.call('ZREM', PEND, id)
@@ -62,7 +101,7 @@ end
 
 local function touch(idle)
   if idle > 0 then
-    for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], idle) end
+    for i = 1, 7 do redis.call('PEXPIRE', KEYS[i], idle) end
   end
 end
 
@@ -105,7 +144,19 @@ for i = 0, ncaps - 1 do
   if cap.kind == 1 then
     from, to = t - cap.a + 1, t + cap.a - 1
   elseif cap.kind == 2 then
-    from, to = cap.a, cap.b - 1
+    cap.field = ARGV[b + 2] .. ':' .. ARGV[b + 3]
+    if redis.call('HEXISTS', CNT, cap.field) == 0 then
+      -- Track the period from now on: its totals from one scan.
+      if cap.a < hz then return {-1, 'range', 'period'} end
+      local raw, tot = redis.call('ZRANGEBYSCORE', LIVE, ARGV[b + 2], '(' .. ARGV[b + 3]), {}
+      for _, m in ipairs(raw) do
+        local c, h, l = parse_member(m)
+        local x = tot[c] or {0, 0, 0}
+        tot[c] = {x[1] + h, x[2] + l, x[3] + 1}
+      end
+      cnt_put(cap.field, tot)
+      redis.call('ZADD', PER, ARGV[b + 2], cap.field)
+    end
   end
   if from then
     if from < hz then return {-1, 'range', 'window'} end
@@ -161,8 +212,8 @@ for _, cap in ipairs(caps) do
     end
     uh, ul = bh, bl
   elseif cap.kind == 2 then
-    for _, e in ipairs(es) do
-      if e.s >= cap.a and e.s < cap.b and counts(cap.mask, e.c) then uh, ul, un = uh + e.h, ul + e.l, un + 1 end
+    for c, x in pairs(cnt_get(cap.field)) do
+      if counts(cap.mask, c) then uh, ul, un = uh + x[1], ul + x[2], un + x[3] end
     end
   else
     local fields = {}
@@ -204,6 +255,7 @@ local m = class .. ',' .. ARGV[4] .. ',' .. ARGV[5] .. ',' .. string.len(id) .. 
 redis.call('HSET', TX, id, 'p' .. ARGV[2] .. '|' .. m)
 redis.call('ZADD', LIVE, ARGV[2], m)
 redis.call('ZADD', PEND, now + ttl, id)
+adjust(t, class, ah, al, 1)
 redis.call('HINCRBY', META, 'l' .. class .. 'h', ARGV[4])
 redis.call('HINCRBY', META, 'l' .. class .. 'l', ARGV[5])
 redis.call('HINCRBY', META, 'l' .. class .. 'n', 1)
@@ -212,6 +264,9 @@ redis.call('HSET', META, 'cur', cur, 'nw', string.format('%d', nw), 'hz', string
 local gone = redis.call('ZRANGEBYSCORE', LIVE, '-inf', '(' .. string.format('%d', hz), 'LIMIT', 0, 32)
 for _, g in ipairs(gone) do
   local _, _, _, gid = parse_member(g)
+  local gv = redis.call('HGET', TX, gid)
+  if gv and string.sub(gv, 1, 1) == 'p' then expire(gid, gv) end
+  redis.call('ZREM', VOID, gid)
   redis.call('HDEL', TX, gid)
   redis.call('ZREM', PEND, gid)
   redis.call('ZREM', LIVE, g)
@@ -220,6 +275,11 @@ gone = redis.call('ZRANGEBYSCORE', VOID, '-inf', '(' .. string.format('%d', hz),
 for _, gid in ipairs(gone) do
   redis.call('HDEL', TX, gid)
   redis.call('ZREM', VOID, gid)
+end
+gone = redis.call('ZRANGEBYSCORE', PER, '-inf', '(' .. string.format('%d', hz - SPAN), 'LIMIT', 0, 32)
+for _, p in ipairs(gone) do
+  redis.call('HDEL', CNT, p)
+  redis.call('ZREM', PER, p)
 end
 touch(idle)
 out = {1}
