@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,6 +12,7 @@ import (
 	"os"
 
 	"github.com/comply-go/comply/audit"
+	"github.com/comply-go/comply/audit/pgsink"
 )
 
 // runVerify implements "comply verify [--head FILE] [--json] LOG": it
@@ -26,8 +29,12 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	fset.SetOutput(stderr)
 	headFlag := fset.String("head", "", "the head `FILE` the log must reach (default: LOG.head if it exists; none: no head)")
 	jsonOut := fset.Bool("json", false, "print the result as a JSON object")
+	pgDSN := fset.String("pg", "", "verify the log stored in PostgreSQL at `DSN` (package audit/pgsink) instead of a file")
+	pgSchema := fset.String("pg-schema", "comply", "the `schema` of the PostgreSQL log")
+	pgTable := fset.String("pg-table", "audit_log", "the `table` of the PostgreSQL log")
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: comply verify [--head FILE|none] [--json] LOG")
+		fmt.Fprintln(stderr, "       comply verify --pg DSN [--pg-schema S] [--pg-table T] [--head FILE|none] [--json]")
 		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, "Checks the hash chain of an audit log and names the first bad record.")
 		fset.PrintDefaults()
@@ -38,6 +45,13 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *pgDSN != "" {
+		if len(pos) != 0 {
+			fset.Usage()
+			return 2
+		}
+		return verifyPG(*pgDSN, *pgSchema, *pgTable, *headFlag, *jsonOut, stdout, stderr)
 	}
 	if len(pos) != 1 {
 		fset.Usage()
@@ -70,7 +84,14 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer f.Close()
-	res, err := audit.Verify(f, &audit.VerifyOptions{Head: head})
+	return printVerify(f, logPath, head, headPath, jsonOut, stdout, stderr)
+}
+
+// printVerify verifies the log in r and prints the outcome; name names the
+// log and headPath where head came from.
+func printVerify(r io.Reader, name string, head *audit.Head, headPath string, jsonOut *bool, stdout, stderr io.Writer) int {
+	logPath := name
+	res, err := audit.Verify(r, &audit.VerifyOptions{Head: head})
 	var ve *audit.VerifyError
 	if err != nil && !errors.As(err, &ve) {
 		fmt.Fprintf(stderr, "comply verify: %s: %v\n", logPath, err)
@@ -100,7 +121,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, ", head %s", res.Head.Hash)
 		}
 		if head != nil {
-			fmt.Fprintf(stdout, " (head file %s", headPath)
+			fmt.Fprintf(stdout, " (checked against the head in %s", headPath)
 			if res.AfterHead > 0 {
 				fmt.Fprintf(stdout, "; %d records after it", res.AfterHead)
 			}
@@ -112,4 +133,37 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// verifyPG exports the log in PostgreSQL and verifies it against its head
+// row, or against headFlag when that names a file ("none": no head).
+func verifyPG(dsn, schema, table, headFlag string, jsonOut bool, stdout, stderr io.Writer) int {
+	ctx := context.Background()
+	sink, err := pgsink.New(ctx, &pgsink.Options{DSN: dsn, Schema: schema, Table: table, DisableMigrate: true})
+	if err != nil {
+		fmt.Fprintf(stderr, "comply verify: %v\n", err)
+		return 2
+	}
+	defer sink.Close()
+	var buf bytes.Buffer
+	h, err := sink.Export(ctx, &buf)
+	if err != nil {
+		fmt.Fprintf(stderr, "comply verify: %v\n", err)
+		return 2
+	}
+	name := "pg:" + schema + "." + table
+	head, headPath := &h, name+"_head"
+	switch headFlag {
+	case "":
+	case "none":
+		head, headPath = nil, ""
+	default:
+		fh, err := audit.ReadHeadFile(headFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "comply verify: %s: %v\n", headFlag, err)
+			return 2
+		}
+		head, headPath = &fh, headFlag
+	}
+	return printVerify(&buf, name, head, headPath, &jsonOut, stdout, stderr)
 }

@@ -2,9 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/comply-go/comply/audit"
+	"github.com/comply-go/comply/audit/pgsink"
+	"github.com/jackc/pgx/v5"
 )
 
 // verifyInputs are the logs of testdata/verify, each made from the golden
@@ -113,5 +122,66 @@ func TestVerifyGolden(t *testing.T) {
 			}
 			golden(t, "testdata/verify/"+tc.name+".golden", got)
 		})
+	}
+}
+
+// TestVerifyPG runs "comply verify --pg" on a log that "comply eval" wrote
+// to a file and that is copied into PostgreSQL line by line, before and
+// after a record is edited there. It needs COMPLY_TEST_PG_DSN.
+func TestVerifyPG(t *testing.T) {
+	dsn := os.Getenv("COMPLY_TEST_PG_DSN")
+	if dsn == "" {
+		t.Skip("COMPLY_TEST_PG_DSN not set")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("COMPLY_TEST_PG_DSN is set but PostgreSQL does not answer: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) }) // after the drop below
+	var rb [6]byte
+	_, _ = rand.Read(rb[:])
+	schema := "verify_test_" + hex.EncodeToString(rb[:])
+	t.Cleanup(func() {
+		if _, err := conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Errorf("drop schema: %v", err)
+		}
+	})
+	sink, err := pgsink.New(ctx, &pgsink.Options{DSN: dsn, Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	b, err := os.ReadFile("testdata/eval/audit.jsonl.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n")) {
+		r, err := audit.ParseRecord(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = sink.Append(ctx, func(h audit.Head) (audit.Entry, error) {
+			return audit.Entry{Head: audit.Head{Seq: r.Seq, Hash: r.Hash}, Line: l}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := []string{"verify", "--pg", dsn, "--pg-schema", schema}
+	got, code := runGolden(t, args, "")
+	if code != 0 || !strings.HasPrefix(string(got), "ok: 9 records, head e4cf10f2") {
+		t.Fatalf("verify --pg: %s", got)
+	}
+	if _, err := conn.Exec(ctx, "UPDATE "+pgx.Identifier{schema, "audit_log"}.Sanitize()+` SET line = replace(line, '"action":"allow"', '"action":"block"') WHERE seq = 5`); err != nil {
+		t.Fatal(err)
+	}
+	got, code = runGolden(t, args, "")
+	if code != 1 || !strings.Contains(string(got), ".audit_log:5: record 5: edited:") {
+		t.Fatalf("verify --pg after an edit: %s", got)
+	}
+	if got, code := runGolden(t, []string{"verify", "--pg", dsn, "--pg-schema", schema, "--pg-table", "nowhere"}, ""); code != 2 {
+		t.Errorf("verify --pg on a missing table: %s", got)
 	}
 }
