@@ -1,11 +1,13 @@
 package jurisdiction_test
 
 import (
+	"os"
 	"testing"
 	"testing/fstest"
 
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/jurisdiction/kr"
+	"github.com/comply-go/comply/rule"
 )
 
 // An overlay adds fee ceilings and register rules to the KR pack's; it
@@ -63,4 +65,37 @@ func TestOverlayCosts(t *testing.T) {
 	if _, err := jurisdiction.Overlay(kr.Pack(), dup); err == nil {
 		t.Error("an overlay redefining a KR ceiling was accepted")
 	}
+}
+
+// FuzzLoadCosts loads a pack with fuzzed fees.yaml and providers.yaml:
+// never a panic, and every error has a code and a position.
+func FuzzLoadCosts(f *testing.F) {
+	seed := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		return string(b)
+	}
+	f.Add(seed("kr/fees.yaml"), seed("kr/providers.yaml"))
+	f.Add(seed("testdata/broken/bad_fees/fees.yaml"), seed("testdata/broken/bad_providers/providers.yaml"))
+	f.Add("precision: 13\nceilings: [{id: a, measure: fee_share, percent: 1e3, action: block, citation: {law: x}}]", "registers: {}")
+	f.Fuzz(func(t *testing.T, feesYAML, providersYAML string) {
+		fsys := fstest.MapFS{
+			"p/pack.yaml":      {Data: []byte("code: KR\nname: x\ncurrency: KRW\ntime_zone: Asia/Seoul\nversion: \"1\"\nbuiltin_rules: none\n")},
+			"p/fees.yaml":      {Data: []byte(feesYAML)},
+			"p/providers.yaml": {Data: []byte(providersYAML)},
+		}
+		if _, err := jurisdiction.Load(fsys, "p"); err != nil {
+			list := rule.AsList(err)
+			if len(list) == 0 {
+				t.Fatalf("untyped error: %v", err)
+			}
+			for _, e := range list {
+				if e.Code == "" || !e.Pos.IsValid() {
+					t.Fatalf("error without code or position: %#v", e)
+				}
+			}
+		}
+	})
 }
