@@ -283,7 +283,7 @@ func FuzzCompute(f *testing.F) {
 		if err != nil || !ok {
 			t.Fatalf("Compute() = %v, %v", ok, err)
 		}
-		if !c.Fee.Equal(decimal.NewFromInt(amount - pay)) || c.Days != max(int64(days), 1) {
+		if !c.Fee.Equal(decimal.NewFromInt(amount-pay)) || c.Days != max(int64(days), 1) {
 			t.Fatalf("fee %s days %d", c.Fee, c.Days)
 		}
 		limit := decimal.NewFromInt(ceiling)
