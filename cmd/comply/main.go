@@ -5,6 +5,7 @@
 //	comply eval [flags] [FILE]         (JSON lines of transactions; - or none for stdin)
 //	comply lint [--json] FILE...
 //	comply replay --pack OLD --pack NEW [flags] FILE
+//	comply synth [flags] > history.jsonl
 //	comply test [-q] [--json] DIR...   (DIR/... for every pack folder under DIR)
 //	comply verify [flags] LOG
 //
@@ -31,6 +32,7 @@ var commands = []struct {
 	{"eval", "decide JSON lines of transactions; print decisions as a table or JSON", runEval},
 	{"lint", "check AML rule files and print positioned errors", runLint},
 	{"replay", "backtest a history under two pack versions and report what changes", runReplay},
+	{"synth", "write a synthetic history with planted AML typologies, for replay and benchmarks", runSynth},
 	{"test", "run the tests.yaml of jurisdiction pack folders", runTest},
 	{"verify", "check the hash chain of an audit log", runVerify},
 }
