@@ -8,6 +8,7 @@ import (
 	"hash"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/comply-go/comply"
@@ -23,7 +24,8 @@ const minScrub = 3
 // redactor turns a transaction and its decision into a record body. A nil
 // key keeps personal data plain.
 type redactor struct {
-	key []byte
+	key  []byte
+	macs sync.Pool // of hash.Hash: HMAC-SHA256 under key
 }
 
 // keyID derives the id of key: the first 8 bytes of HMAC-SHA256(key,
@@ -82,7 +84,12 @@ func utc(t time.Time) time.Time {
 func (rd *redactor) fill(r *Record, tx *payment.Transaction, d *comply.Decision) {
 	var s state
 	if rd.key != nil {
-		s.mac = hmac.New(sha256.New, rd.key)
+		m, _ := rd.macs.Get().(hash.Hash)
+		if m == nil {
+			m = hmac.New(sha256.New, rd.key)
+		}
+		defer rd.macs.Put(m)
+		s.mac = m
 	}
 	t := Transaction{
 		ID:        tx.ID,

@@ -168,10 +168,10 @@ func (r *Record) Sum() (string, error) {
 }
 
 // line returns the line of r without its newline: the canonical encoding
-// with ,"hash":"…" before the closing brace.
+// with ,"hash":"…" before the closing brace. It reuses (and overwrites)
+// the storage of canonical.
 func line(canonical []byte, hash string) []byte {
-	out := make([]byte, 0, len(canonical)+len(hash)+11)
-	out = append(out, canonical[:len(canonical)-1]...)
+	out := canonical[:len(canonical)-1]
 	out = append(out, `,"hash":"`...)
 	out = append(out, hash...)
 	out = append(out, `"}`...)
