@@ -77,17 +77,50 @@
 //
 // # Memory
 //
-// A customer with one entry costs about 570 bytes, and each retained entry
-// about 170 bytes more, counting its transaction id and its share of the
-// per-day totals (BenchmarkMemoryPerCustomer). Subjects are never dropped,
-// since a balance is an all-time total.
+// A customer with one entry costs about 600 bytes, and each retained entry
+// about 200 bytes more, counting its transaction id, its prefix sums and its
+// share of the per-day totals (BenchmarkMemoryPerCustomer, BenchmarkCustomers).
+// Counterparty names are interned per subject and forgotten once their
+// entries are pruned. Subjects are never dropped, since a balance is an
+// all-time total.
 //
 // # Performance
 //
 // Reserve takes a shard's read lock and the subject's mutex, and allocates
 // nothing on the admitted path beyond the amortized growth of the
-// subject's entries. Calendar and balance checks are O(1); a rolling check
-// is linear in the entries within W of the new one.
+// subject's slices. The cost of a decision does not grow with the
+// customer's history (BenchmarkHistory):
+//
+//   - Each class the subject has used keeps prefix sums over its entries
+//     in time order (amount in 128 bits, squared amount in 256, count), so
+//     the totals of any window are two binary searches per class: O(k log
+//     n) for k classes. The searches gallop back from the newest entry, so
+//     short windows touch recent memory only.
+//   - Calendar and balance caps are O(1) (per-period and per-class totals).
+//     A rolling cap for a reservation dated at or after the subject's
+//     newest entry (the usual case) only needs the window ending at it. An
+//     earlier-dated reservation is also checked against the window ending
+//     at each later entry, and shifts the later prefix sums: linear in the
+//     entries after it.
+//   - Commit is O(1). Void is linear in the entries of its class dated
+//     after it, so voiding a recent entry is cheap.
+//   - Aggregate answers Sum, SumSquares, Count, Last and LastAmount in
+//     O(k log n). Day and Month windows are summed over the exact spans of
+//     instants whose local date is in the period, one per UTC offset in
+//     force (found with [time.Time.ZoneBounds]), so a daylight-saving change
+//     costs a span, not a scan.
+//   - Distinct, for a window reaching the subject's newest entry (At at or
+//     after it, as the engine asks), is one binary search in a per-class-
+//     mask sorted index of each counterparty's latest counted entry, built
+//     on the first query with that mask and kept current by every write
+//     (a write moves one counterparty's time in it, shifting up to c
+//     values for c counterparties). For a window ending before the newest
+//     entry it takes a binary search per counterparty of the subject:
+//     linear in the subject's distinct counterparties, not in its entries.
+//     Leaving out an entry (Except) may scan that counterparty's entries
+//     in the window until another counted one is found.
+//   - Pruning is amortized: entries go in batches of a sixteenth of the
+//     retention.
 package memstore
 
 import (
