@@ -374,13 +374,23 @@ func period(w *store.Window, t int64) (from, to int64) {
 		loc = time.UTC
 	}
 	y, m, d := time.UnixMicro(t).In(loc).Date()
-	var a, b time.Time
 	if w.Kind == store.Month {
-		a = time.Date(y, m, 1, 0, 0, 0, 0, loc)
-		b = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
-	} else {
-		a = time.Date(y, m, d, 0, 0, 0, 0, loc)
-		b = time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+		return midnight(y, m, 1, loc).UnixMicro(), midnight(y, m+1, 1, loc).UnixMicro()
 	}
-	return a.UnixMicro(), b.UnixMicro()
+	return midnight(y, m, d, loc).UnixMicro(), midnight(y, m, d+1, loc).UnixMicro()
+}
+
+// midnight returns the first instant of the local date y-m-d (normalized)
+// in loc. Where a clock change skips midnight (America/Santiago,
+// America/Havana), time.Date may answer an instant of the day before; the
+// day then starts at the change.
+func midnight(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if ly, lm, ld := t.Date(); time.Date(ly, lm, ld, 0, 0, 0, 0, time.UTC).Before(want) {
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			return end
+		}
+	}
+	return t
 }

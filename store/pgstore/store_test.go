@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/comply-go/comply/store"
+	"github.com/comply-go/comply/store/memstore"
 	"github.com/comply-go/comply/store/pgstore"
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
@@ -307,5 +308,48 @@ func TestPendingTTL(t *testing.T) {
 	}
 	if err := never.Commit(ctx, "ttl", "kept"); err != nil {
 		t.Errorf("Commit(kept) = %v", err)
+	}
+}
+
+// TestSkippedMidnight checks calendar days where a clock change skips
+// midnight (Santiago, 2026-09-06 00:00 does not exist): the day starts at
+// the change, and the evening before stays in the day before, as in
+// memstore.
+func TestSkippedMidnight(t *testing.T) {
+	d := dsn(t)
+	s := open(t, &pgstore.Options{DSN: d, Schema: testSchema(t, d)})
+	santiago, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := memstore.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := store.Cap{ID: "day", Window: store.Window{Kind: store.Day, Location: santiago}, Classes: 1 << 1,
+		MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}
+	evening := time.Date(2026, 9, 5, 23, 30, 0, 0, santiago) // -04
+	morning := time.Date(2026, 9, 6, 1, 30, 0, 0, santiago)  // -03
+	for _, b := range []store.Backend{s, ref} {
+		name := fmt.Sprintf("%T", b)
+		for _, step := range []struct {
+			id   string
+			at   time.Time
+			want store.Status
+		}{
+			{"evening", evening, store.Reserved},
+			{"morning", morning, store.Reserved}, // 800 + 800 would break a day that held both
+		} {
+			res, err := b.Reserve(t.Context(), &store.Request{Subject: "santiago", TxID: step.id, Time: step.at, Class: 1,
+				Amount: decimal.NewFromInt(800), Currency: "CLP", Caps: []store.Cap{day}})
+			if err != nil || res.Status != step.want {
+				t.Errorf("%s: Reserve(%s) = %+v, %v; want %v", name, step.id, res, err, step.want)
+			}
+		}
+		agg, err := b.Aggregate(t.Context(), &store.AggregateRequest{Subject: "santiago", At: morning,
+			Queries: []store.Query{{Window: day.Window, Classes: 1 << 1}}})
+		if err != nil || agg[0].Count != 1 {
+			t.Errorf("%s: Aggregate(day of %v) = %+v, %v; want the morning entry alone", name, morning, agg, err)
+		}
 	}
 }
