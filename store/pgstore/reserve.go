@@ -197,8 +197,8 @@ func (s *Store) check(ctx context.Context, conn *pgxpool.Conn, req *store.Reques
 	return res, true, nil
 }
 
-// record runs the second batch: insert, subject and totals, pruning,
-// commit.
+// record runs the second batch: the insert, the subject row and pruning
+// when due, and the commit.
 func (s *Store) record(ctx context.Context, conn *pgxpool.Conn, req *store.Request, t int64, sub subjectRow) error {
 	amount := req.Amount.String()
 	b := &pgx.Batch{}
