@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -51,8 +52,11 @@ func benchCaps() []store.Cap {
 // BenchmarkReserve measures Reserve through single-node Redis on loopback
 // with 1, 8 and 64 concurrent callers over 10,000 customers, against a
 // baseline of bare PINGs at the same concurrency in the same run. Metrics:
-// decisions/s (pings/s for the baseline) and round-trips/op, counted by a
-// go-redis hook.
+// decisions/s (pings/s for the baseline), round-trips/op, counted by a
+// go-redis hook, and redis-µs/op, the server's own time in the scripts
+// (INFO commandstats; other clients of the server add to it). The
+// reserve+commit variant adds the Commit a payment service sends once the
+// money moved.
 func BenchmarkReserve(b *testing.B) {
 	singleClient(b) // skips, or fails if the server does not answer
 	addr := os.Getenv("COMPLY_TEST_REDIS_ADDR")
@@ -74,6 +78,7 @@ func BenchmarkReserve(b *testing.B) {
 				}
 			}
 			hook.n.Store(0)
+			usec0 := serverUsec(b, client)
 			var next atomic.Int64
 			var wg sync.WaitGroup
 			errs := make(chan error, callers)
@@ -104,22 +109,56 @@ func BenchmarkReserve(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "decisions/s")
 			b.ReportMetric(float64(hook.n.Load())/float64(b.N), "round-trips/op")
+			b.ReportMetric(float64(serverUsec(b, client)-usec0)/float64(b.N), "redis-µs/op")
 		}
-		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
-			seq := strconv.FormatInt(time.Now().UnixNano(), 36)
-			run(b, func(ctx context.Context, i int) error {
-				res, err := s.Reserve(ctx, &store.Request{
-					Subject: "bench/c" + strconv.Itoa((i+20)%10_000), TxID: seq + "-" + strconv.Itoa(i),
-					Time: t0.Add(time.Duration(i) * time.Millisecond), Class: 1, Amount: amount, Currency: "KRW", Caps: caps,
+		for _, commit := range []bool{false, true} {
+			name := "reserve"
+			if commit {
+				name = "reserve+commit"
+			}
+			b.Run(fmt.Sprintf("%s/callers=%d", name, callers), func(b *testing.B) {
+				seq := strconv.FormatInt(time.Now().UnixNano(), 36)
+				run(b, func(ctx context.Context, i int) error {
+					sub, id := "bench/c"+strconv.Itoa((i+20)%10_000), seq+"-"+strconv.Itoa(i)
+					res, err := s.Reserve(ctx, &store.Request{
+						Subject: sub, TxID: id, Time: t0.Add(time.Duration(i) * time.Millisecond),
+						Class: 1, Amount: amount, Currency: "KRW", Caps: caps,
+					})
+					if err == nil && res.Status != store.Reserved {
+						err = fmt.Errorf("reserve #%d: %v", i, res.Status)
+					}
+					if err == nil && commit {
+						err = s.Commit(ctx, sub, id)
+					}
+					return err
 				})
-				if err == nil && res.Status != store.Reserved {
-					err = fmt.Errorf("reserve #%d: %v", i, res.Status)
-				}
-				return err
 			})
-		})
-		b.Run(fmt.Sprintf("baseline-ping/callers=%d", callers), func(b *testing.B) {
+		}
+		b.Run(fmt.Sprintf("baseline=ping/callers=%d", callers), func(b *testing.B) {
 			run(b, func(ctx context.Context, _ int) error { return client.Ping(ctx).Err() })
 		})
 	}
+}
+
+// serverUsec is the time Redis spent in EVAL, EVALSHA and PING so far
+// (INFO commandstats), in µs.
+func serverUsec(b *testing.B, c *redis.Client) int64 {
+	info, err := c.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	for _, line := range strings.Split(info, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if !ok || (name != "cmdstat_evalsha" && name != "cmdstat_eval" && name != "cmdstat_ping") {
+			continue
+		}
+		for _, kv := range strings.Split(rest, ",") {
+			if v, ok := strings.CutPrefix(kv, "usec="); ok {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				total += n
+			}
+		}
+	}
+	return total
 }

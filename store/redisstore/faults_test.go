@@ -185,7 +185,7 @@ func TestStoreFailure(t *testing.T) {
 			seoul, _ := time.LoadLocation("Asia/Seoul")
 			at := time.Now().In(seoul).Add(-time.Hour)
 			var seq atomic.Int64
-			evaluate := func(customer string) (*comply.Decision, error, time.Duration) {
+			evaluate := func(customer string) (*comply.Decision, time.Duration, error) {
 				const deadline = 500 * time.Millisecond
 				ctx, cancel := context.WithTimeout(context.Background(), deadline)
 				defer cancel()
@@ -194,11 +194,11 @@ func TestStoreFailure(t *testing.T) {
 				tx := krTx(fmt.Sprintf("tx-%d", n), customer, at)
 				tx.Amount = payment.MustParseMoney(fmt.Sprintf("%d KRW", 1234+n%97))
 				d, err := eng.Evaluate(ctx, tx)
-				return d, err, time.Since(start) - deadline
+				return d, time.Since(start) - deadline, err
 			}
 			// Warm up, then take the goroutine baseline with the pool open.
 			for i := range 4 {
-				if d, err, _ := evaluate(fmt.Sprint("c", i)); err != nil || fellBack(d) {
+				if d, _, err := evaluate(fmt.Sprint("c", i)); err != nil || fellBack(d) {
 					t.Fatalf("before the fault: %v, %v", d, err)
 				}
 			}
@@ -218,7 +218,7 @@ func TestStoreFailure(t *testing.T) {
 							return
 						default:
 						}
-						d, err, late := evaluate(fmt.Sprint("c", w))
+						d, late, err := evaluate(fmt.Sprint("c", w))
 						if late > 100*time.Millisecond {
 							lateness.Add(1)
 							errs <- fmt.Errorf("Evaluate returned %v after its deadline: %v", late, err)
@@ -261,7 +261,7 @@ func TestStoreFailure(t *testing.T) {
 			// Work resumes once the server is back.
 			var d *comply.Decision
 			for range 50 {
-				if d, err, _ = evaluate("c-after"); err == nil {
+				if d, _, err = evaluate("c-after"); err == nil {
 					break
 				}
 				time.Sleep(50 * time.Millisecond)
