@@ -228,7 +228,7 @@ func (s *subject) usage(c *store.Cap, t int64) (usage, error) {
 // window ending at t and those ending at a later entry can be the fullest.
 func (s *subject) rolling(mask uint64, t, w int64) usage {
 	es := s.entries
-	tot := s.windowTotals(mask, t-w+1, t)
+	tot := s.windowTotals(mask, t-w+1, t, nil, -1, -1)
 	cur := usage{sum: tot.sum, n: tot.n}
 	best := cur
 	if len(es) == 0 || es[len(es)-1].t <= t {
@@ -652,22 +652,30 @@ func (s *subject) aggregate(q *store.Query, at int64, skip, skipPos int) (store.
 		}
 		spans = calendarSpans(q.Window.Kind, loc, at, buf[:0])
 	}
+	skipClass := -1
+	if skip >= 0 {
+		skipClass = int(s.entries[skip].class)
+	}
 	var tot totals
-	for _, sp := range spans {
-		t := s.windowTotals(q.Classes, sp.lo, sp.hi)
+	var last latest
+	for _, sp := range spans { // later spans hold later entries
+		var l latest
+		t := s.windowTotals(q.Classes, sp.lo, sp.hi, &l, skipClass, skipPos)
 		tot.sum, tot.sq, tot.n = tot.sum.add(t.sum), tot.sq.add(t.sq), tot.n+t.n
+		if l.ok {
+			last = l
+		}
 	}
 	if skip >= 0 {
 		if e := &s.entries[skip]; e.state != store.Voided && q.Classes&(1<<e.class) != 0 && inSpans(spans, e.t) {
 			tot.sum, tot.sq, tot.n = tot.sum.sub(e.amt), tot.sq.sub(square(e.amt)), tot.n-1
 		}
 	}
-	if tot.n == 0 {
+	if tot.n == 0 || !last.ok {
 		return store.Aggregate{}, nil
 	}
-	last := -1
-	for j := len(spans) - 1; j >= 0 && last < 0; j-- {
-		last = s.lastIn(q.Classes, spans[j].lo, spans[j].hi, skip, skipPos)
+	if last.tie {
+		last.amt = s.entries[s.latestAt(q.Classes, last.t, skip)].amt
 	}
 	var sumSquares decimal.Decimal
 	if sq := tot.sq; sq[3] == 0 && sq[2] == 0 && sq[1] == 0 && sq[0] < 1<<63 {
@@ -680,7 +688,7 @@ func (s *subject) aggregate(q *store.Query, at int64, skip, skipPos int) (store.
 		SumSquares: sumSquares,
 		Count:      tot.n,
 		Distinct:   s.distinct(q.Classes, spans, skip),
-		Last:       time.Unix(0, s.entries[last].t).UTC(),
-		LastAmount: s.entries[last].amt.decimal(s.scale),
+		Last:       time.Unix(0, last.t).UTC(),
+		LastAmount: last.amt.decimal(s.scale),
 	}, nil
 }

@@ -209,9 +209,21 @@ type totals struct {
 // span is a closed interval of times, [lo, hi].
 type span struct{ lo, hi int64 }
 
+// latest is the latest counted entry of a window: its time and amount;
+// tie is set when entries of two classes share that time (their order is
+// then the subject's, not the tracks').
+type latest struct {
+	t   int64
+	amt i128
+	ok  bool
+	tie bool
+}
+
 // windowTotals returns the totals of the non-voided entries of classes in
-// mask dated in [lo, hi]: O(classes × log n).
-func (s *subject) windowTotals(mask uint64, lo, hi int64) totals {
+// mask dated in [lo, hi]: O(classes × log n). If last is not nil it also
+// finds there the latest of those entries, leaving out the point skipPos
+// of class skipClass (-1 for none).
+func (s *subject) windowTotals(mask uint64, lo, hi int64, last *latest, skipClass, skipPos int) totals {
 	var r totals
 	for i := range s.classes {
 		ct := &s.classes[i]
@@ -227,39 +239,30 @@ func (s *subject) windowTotals(mask uint64, lo, hi int64) totals {
 		r.sum = r.sum.add(pb.sum.sub(pa.sum))
 		r.sq = r.sq.add(pb.sq.sub(pa.sq))
 		r.n += pb.n - pa.n
-	}
-	return r
-}
-
-// lastIn returns the index of the latest counted entry (classes in mask,
-// not voided, not entry skip, which is at skipPos in its class track)
-// dated in [lo, hi], or -1. It walks back from the newest point of each
-// class in range, past voided ones.
-func (s *subject) lastIn(mask uint64, lo, hi int64, skip, skipPos int) int {
-	best := int64(math.MinInt64)
-	found := false
-	for i := range s.classes {
-		ct := &s.classes[i]
-		if mask&(1<<ct.class) == 0 {
+		if last == nil {
 			continue
 		}
-		tr := &ct.track
-		a := tr.lower(lo)
-		for k := tr.lower(hi+1) - 1; k >= a; k-- {
-			if tr.pv[k].n == tr.cum(k).n || skip >= 0 && k == skipPos && s.entries[skip].class == ct.class {
-				continue // voided or skipped
+		for k := b - 1; k >= a; k-- {
+			pk, pp := &tr.pv[k], tr.cum(k)
+			if pk.n == pp.n || k == skipPos && int(ct.class) == skipClass {
+				continue // voided or left out
 			}
-			if t := tr.ts[k]; !found || t > best {
-				best, found = t, true
+			switch t := tr.ts[k]; {
+			case !last.ok || t > last.t:
+				*last = latest{t: t, amt: pk.sum.sub(pp.sum), ok: true}
+			case t == last.t:
+				last.tie = true
 			}
 			break
 		}
 	}
-	if !found {
-		return -1
-	}
-	// The latest of the entries at best, in the subject's order.
-	for i := lowerBound(s.entries, best+1) - 1; i >= 0 && s.entries[i].t == best; i-- {
+	return r
+}
+
+// latestAt returns the index of the latest counted entry (classes in mask,
+// not voided, not entry skip) dated t, or -1.
+func (s *subject) latestAt(mask uint64, t int64, skip int) int {
+	for i := lowerBound(s.entries, t+1) - 1; i >= 0 && s.entries[i].t == t; i-- {
 		if e := &s.entries[i]; i != skip && e.state != store.Voided && mask&(1<<e.class) != 0 {
 			return i
 		}
