@@ -29,10 +29,13 @@
 //
 // Reserve runs one transaction that takes a transaction-scoped advisory lock
 // on the subject (pg_advisory_xact_lock(hashtextextended(subject, 0))),
-// reads what every cap needs (the entries within W of the new one for a
-// rolling cap, the period's total for a calendar cap, the retained and
-// archived totals for a balance), checks the caps in Go exactly as memstore does, and records the
-// entry. Commit and Void take the same lock. Calls on one subject are
+// reads one total per cap, computed by PostgreSQL in NUMERIC (for a rolling
+// cap the largest amount and the largest count over every window that
+// contains the new entry, the windows ending at the new entry and at each
+// later-dated one, by a RANGE window function over the entries within W of
+// it; for a calendar cap the period's total; for a balance the retained and
+// archived totals), compares them with the caps in Go with decimals, as
+// memstore does, and records the entry. Commit and Void take the same lock. Calls on one subject are
 // therefore serialized across every process that uses the database; calls on
 // different subjects run in parallel (two subjects whose hashes collide
 // merely share a lock).
@@ -40,7 +43,7 @@
 // Reserve costs two round trips: one pipelined batch (begin, lock, reads)
 // and one batch that records the entry and commits (or a rollback). Commit
 // and Void cost one, Aggregate one. A decision writes one entries row
-// (about 100 bytes, 300 with its two indexes) and a commit rewrites it in
+// (about 110 bytes, 320 with its two indexes) and a commit rewrites it in
 // place; the subject's row is rewritten only when its times move by more
 // than a 64th of the retention.
 //

@@ -67,9 +67,19 @@ func newQueries(schema string) queries {
 		lock:    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
 		subject: "SELECT currency, newest, oldest, cut FROM {S}.subjects WHERE subject = $1",
 		dup:     "SELECT " + stateNow + " FROM {S}.entries WHERE subject = $1 AND tx_id = $2",
-		// Entries in [$2, $3] counted by mask $4, in time order.
-		rolling: "SELECT t, amount::text FROM {S}.entries WHERE subject = $1 AND t >= $2 AND t <= $3 AND " + live + " AND " +
-			classIn("$4") + " ORDER BY t",
+		// The largest total and the largest count over the rolling windows
+		// (s−W, s] for s = $5 and s = each later entry before $5+W, of the
+		// entries in [$2, $3] counted by mask $4; $6 is W minus one
+		// microsecond, in microseconds. A zero-amount row at $5 makes the
+		// window ending there one of them; RANGE counts every entry dated
+		// at a window's end.
+		rolling: `SELECT coalesce(max(s), 0)::text, coalesce(max(n), 0) FROM (
+				SELECT t, sum(amount) OVER w AS s, count(*) FILTER (WHERE counted) OVER w AS n FROM (
+					SELECT t, amount, true AS counted FROM {S}.entries
+						WHERE subject = $1 AND t >= $2 AND t <= $3 AND ` + live + " AND " + classIn("$4") + `
+					UNION ALL SELECT $5::timestamptz, 0, false) x
+				WINDOW w AS (ORDER BY t RANGE BETWEEN $6::bigint * interval '1 microsecond' PRECEDING AND CURRENT ROW)) y
+			WHERE t >= $5`,
 		// Total of the entries in [$2, $3) counted by mask $4.
 		period: "SELECT coalesce(sum(amount), 0)::text, count(*) FROM {S}.entries WHERE subject = $1 AND t >= $2 AND t < $3 AND " + live + " AND " +
 			classIn("$4"),

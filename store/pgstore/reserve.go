@@ -104,7 +104,7 @@ func (s *Store) check(ctx context.Context, conn *pgxpool.Conn, req *store.Reques
 		switch c.Window.Kind {
 		case store.Rolling:
 			w := c.Window.Duration.Microseconds()
-			b.Queue(s.q.rolling, req.Subject, ts(t-w+1), ts(t+w-1), int64(c.Classes))
+			b.Queue(s.q.rolling, req.Subject, ts(t-w+1), ts(t+w-1), int64(c.Classes), ts(t), w-1)
 		case store.Day, store.Month:
 			from, to := period(&c.Window, t)
 			b.Queue(s.q.period, req.Subject, ts(from), ts(to), int64(c.Classes))
@@ -137,17 +137,11 @@ func (s *Store) check(ctx context.Context, conn *pgxpool.Conn, req *store.Reques
 		return fail(err)
 	}
 	usages := make([]usage, len(counted))
-	for k, i := range counted {
-		c := &req.Caps[i]
-		switch c.Window.Kind {
-		case store.Rolling:
-			usages[k], err = rollingUsage(br, t, c.Window.Duration.Microseconds())
-		default:
-			var sum string
-			err = br.QueryRow().Scan(&sum, &usages[k].n)
-			if err == nil {
-				usages[k].sum, err = decimal.NewFromString(sum)
-			}
+	for k := range counted {
+		var sum string
+		err = br.QueryRow().Scan(&sum, &usages[k].n)
+		if err == nil {
+			usages[k].sum, err = decimal.NewFromString(sum)
 		}
 		if err != nil {
 			return fail(err)
@@ -235,63 +229,6 @@ func drain(br pgx.BatchResults, n int) error {
 		}
 	}
 	return br.Close()
-}
-
-// rollingUsage reads the entries within w of t (in time order) and returns
-// the largest total and the largest count over every window (s−w, s] with
-// s in [t, t+w): only the window ending at t and those ending at a later
-// entry can be the fullest.
-func rollingUsage(br pgx.BatchResults, t, w int64) (usage, error) {
-	rows, err := br.Query()
-	if err != nil {
-		return usage{}, err
-	}
-	type row struct {
-		t   int64
-		amt decimal.Decimal
-	}
-	var es []row
-	for rows.Next() {
-		var (
-			at  time.Time
-			amt string
-		)
-		if err := rows.Scan(&at, &amt); err != nil {
-			rows.Close()
-			return usage{}, err
-		}
-		d, err := decimal.NewFromString(amt)
-		if err != nil {
-			rows.Close()
-			return usage{}, err
-		}
-		es = append(es, row{at.UnixMicro(), d})
-	}
-	if err := rows.Err(); err != nil {
-		return usage{}, err
-	}
-	var cur usage
-	cur.sum = decimal.Zero
-	j := 0
-	for ; j < len(es) && es[j].t <= t; j++ {
-		cur.sum = cur.sum.Add(es[j].amt)
-		cur.n++
-	}
-	best := cur
-	left := 0
-	for ; j < len(es); j++ {
-		cur.sum = cur.sum.Add(es[j].amt)
-		cur.n++
-		for end := es[j].t - w; es[left].t <= end; left++ {
-			cur.sum = cur.sum.Sub(es[left].amt)
-			cur.n--
-		}
-		if cur.sum.GreaterThan(best.sum) {
-			best.sum = cur.sum
-		}
-		best.n = max(best.n, cur.n)
-	}
-	return best, nil
 }
 
 // hits reports whether totals including the new entry break an enforced
