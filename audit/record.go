@@ -63,8 +63,8 @@ type Record struct {
 	// EvaluatedAt is when the engine decided, in UTC.
 	EvaluatedAt time.Time `json:"evaluated_at"`
 	// Hash is the hex SHA-256 of the record's canonical encoding, which
-	// leaves Hash out.
-	Hash string `json:"hash"`
+	// leaves Hash out (it is empty there, and omitted).
+	Hash string `json:"hash,omitempty"`
 }
 
 // Transaction is a payment.Transaction as the log keeps it: every personal
@@ -125,28 +125,12 @@ type Crypto struct {
 	TravelRule      *payment.TravelRule `json:"travel_rule,omitempty"`
 }
 
-// body is a Record without its hash: the canonical encoding is its JSON.
-type body struct {
-	Seq         uint64             `json:"seq"`
-	Time        time.Time          `json:"time"`
-	Prev        string             `json:"prev"`
-	PII         string             `json:"pii"`
-	KeyID       string             `json:"key_id,omitempty"`
-	Tx          Transaction        `json:"tx"`
-	Packs       []jurisdiction.Ref `json:"packs"`
-	Action      rule.Action        `json:"action"`
-	Findings    []rule.Finding     `json:"findings,omitempty"`
-	Reports     []rule.Report      `json:"reports,omitempty"`
-	Reserved    bool               `json:"reserved"`
-	Duplicate   bool               `json:"duplicate,omitempty"`
-	EvaluatedAt time.Time          `json:"evaluated_at"`
-}
-
 // Canonical returns the canonical encoding of r, the bytes its Hash covers:
 // the JSON of every field but Hash, in struct order, as encoding/json
 // writes it without HTML escaping and without a trailing newline.
 func (r *Record) Canonical() ([]byte, error) {
-	b := body{r.Seq, r.Time, r.Prev, r.PII, r.KeyID, r.Tx, r.Packs, r.Action, r.Findings, r.Reports, r.Reserved, r.Duplicate, r.EvaluatedAt}
+	b := *r
+	b.Hash = "" // omitted
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
