@@ -67,7 +67,9 @@
 // windows are summed from the retained entries, so a month cap needs a
 // retention of at least 31 days (the default is 35). Every write also sets
 // the subject's keys to expire after Options.IdleExpiry of wall-clock
-// inactivity (default: Retention + PendingTTL), so idle customers cost
+// inactivity (default: Retention + PendingTTL; the expiry is refreshed at
+// most every IdleExpiry/16, so keys may go that much sooner), so idle
+// customers cost
 // nothing; a Balance is an all-time total, so a host that uses balance caps
 // should set IdleExpiry negative (never expire).
 //
@@ -590,7 +592,7 @@ func (s *Store) Aggregate(ctx context.Context, req *store.AggregateRequest) ([]s
 	if len(req.Queries) == 0 {
 		return []store.Aggregate{}, nil
 	}
-	v, err := run(ctx, s.c, aggregateScript, s.keys(req.Subject), []any{lo, hi, req.Except})
+	v, err := run(ctx, s.c, aggregateScript, s.keys(req.Subject), []any{lo, hi, req.Except, s.idle})
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: aggregate: %w", err)
 	}

@@ -26,6 +26,7 @@ local TX, LIVE, META, PEND, VOID, CNT, PER = KEYS[1], KEYS[2], KEYS[3], KEYS[4],
 local SPAN = 33 * 86400 * 1000000 -- longer than any calendar month, in µs
 local LIMIT = 4503599627370496 -- 2^52: a sum above it may no longer be exact
 local NANO = 1000000000
+local dirty = false -- a key may have been created: refresh every TTL
 
 local function parse_member(m)
   local c, h, l, n, rest = string.match(m, '^(%d+),(%d+),(%d+),(%d+),()')
@@ -80,6 +81,7 @@ end
 local function expire(id, v)
   local _, score, m = parse_tx(v)
   local c, h, l = parse_member(m)
+  dirty = true
   adjust(tonumber(score), c, -h, -l, -1)
   redis.call('HSET', TX, id, 'x' .. score .. '|' .. m)
   redis.call('ZREM', LIVE, m)
@@ -99,10 +101,12 @@ local function sweep(now)
   end
 end
 
-local function touch(idle)
-  if idle > 0 then
-    for i = 1, 7 do redis.call('PEXPIRE', KEYS[i], idle) end
-  end
+-- touch sets every key to expire after idle ms, when a key may be new or
+-- the last refresh is older than idle/16 (meta field tt, server ms).
+local function touch(idle, now, tt)
+  if idle <= 0 or (not dirty and tt and now - tt < idle / 16) then return end
+  redis.call('HSET', META, 'tt', string.format('%d', now))
+  for i = 1, 7 do redis.call('PEXPIRE', KEYS[i], idle) end
 end
 
 local function norm(h, l)
@@ -127,7 +131,7 @@ if old then
   if st == 'x' then st = 'v' end
   return {3, st}
 end
-local meta = redis.call('HMGET', META, 'cur', 'nw', 'hz')
+local meta = redis.call('HMGET', META, 'cur', 'nw', 'hz', 'tt')
 if meta[1] and meta[1] ~= cur then return {-1, 'currency', meta[1]} end
 local nw = tonumber(meta[2]) or t
 if t > nw then nw = t end
@@ -156,6 +160,7 @@ for i = 0, ncaps - 1 do
       end
       cnt_put(cap.field, tot)
       redis.call('ZADD', PER, ARGV[b + 2], cap.field)
+      dirty = true
     end
   end
   if from then
@@ -281,7 +286,7 @@ for _, p in ipairs(gone) do
   redis.call('HDEL', CNT, p)
   redis.call('ZREM', PER, p)
 end
-touch(idle)
+touch(idle, now, tonumber(meta[4]))
 out = {1}
 for _, u in ipairs(reached) do for _, x in ipairs(u) do out[#out + 1] = x end end
 return out
@@ -290,7 +295,9 @@ return out
 // settleScript: ARGV = txid, op ("c" commit, "v" void), idle ms.
 var settleScript = redis.NewScript(luaCommon + `
 local id, op, idle = ARGV[1], ARGV[2], tonumber(ARGV[3])
-sweep(now_ms())
+local now = now_ms()
+sweep(now)
+local tt = tonumber(redis.call('HGET', META, 'tt'))
 local v = redis.call('HGET', TX, id)
 if not v then return {-1, 'notfound'} end
 local st, score, m = parse_tx(v)
@@ -303,22 +310,24 @@ if op == 'c' then
   redis.call('ZREM', PEND, id)
   redis.call('HINCRBY', META, 'c' .. c .. 'h', string.format('%d', h))
   redis.call('HINCRBY', META, 'c' .. c .. 'l', string.format('%d', l))
-  touch(idle)
+  touch(idle, now, tt)
   return {0}
 end
 if st == 'v' or st == 'x' then return {0} end
 if st == 'c' then return {-1, 'committed'} end
 expire(id, v)
 redis.call('HSET', TX, id, 'v' .. score .. '|' .. m)
-touch(idle)
+touch(idle, now, tt)
 return {0}
 `)
 
 // aggregateScript: ARGV = from µs, to µs (inclusive; from > to for none),
-// except id. It returns the horizon, the live entries in [from, to] with
+// except id, idle ms. It returns the horizon, the live entries in [from, to] with
 // their scores, the meta hash and the except entry.
 var aggregateScript = redis.NewScript(luaCommon + `
-sweep(now_ms())
+local now = now_ms()
+sweep(now)
+if dirty then touch(tonumber(ARGV[4]), now, nil) end
 local hz = redis.call('HGET', META, 'hz') or ''
 local es = {}
 if tonumber(ARGV[1]) <= tonumber(ARGV[2]) then
