@@ -112,6 +112,10 @@ type pack struct {
 
 	mu    sync.RWMutex
 	plans map[uint64]*plan // by bit set of applicable windowed rows
+
+	// factBufs recycles the []aml.Fact answers of factSource (*[]aml.Fact):
+	// the program reads them only during Evaluate.
+	factBufs sync.Pool
 }
 
 // plan is the store caps of one set of windowed rows.
@@ -522,6 +526,7 @@ func (e *Engine) judge(ctx context.Context, d *Decision, lg *leg, tx *payment.Tr
 		in.CounterpartyFirstSeen = tx.Counterparty.FirstSeen
 	}
 	fs, err := p.AML.Evaluate(ctx, &in)
+	lg.facts.release()
 	switch {
 	case err == nil:
 		d.Findings = append(d.Findings, fs...)
@@ -616,6 +621,16 @@ type factSource struct {
 	p       *pack
 	subject string
 	tx      *payment.Transaction
+	buf     *[]aml.Fact // the answer's buffer, from p.factBufs; see release
+}
+
+// release gives the answer's buffer back to the pack, once the program has
+// returned: nothing it returns refers to the facts.
+func (f *factSource) release() {
+	if f.buf != nil {
+		f.p.factBufs.Put(f.buf)
+		f.buf = nil
+	}
 }
 
 // Facts implements aml.FactSource.
@@ -631,7 +646,21 @@ func (f *factSource) Facts(ctx context.Context, qs []aml.FactQuery) ([]aml.Fact,
 	if len(aggs) != len(qs) {
 		return nil, fmt.Errorf("%w: %d aggregates for %d queries", ErrStore, len(aggs), len(qs))
 	}
-	out := make([]aml.Fact, len(aggs))
+	var out []aml.Fact
+	if f.buf == nil {
+		bp, _ := f.p.factBufs.Get().(*[]aml.Fact)
+		if bp == nil {
+			bp = new([]aml.Fact)
+		}
+		if cap(*bp) < len(aggs) {
+			*bp = make([]aml.Fact, len(aggs))
+		}
+		out, f.buf = (*bp)[:len(aggs)], bp
+	} else {
+		// A second call in one evaluation (the program makes one) must not
+		// overwrite the first answer, which the program may still read.
+		out = make([]aml.Fact, len(aggs))
+	}
 	for i, a := range aggs {
 		out[i] = aml.Fact{Sum: a.Sum, SumSquares: a.SumSquares, Count: a.Count, Distinct: a.Distinct, Last: a.Last, LastAmount: a.LastAmount}
 	}
