@@ -179,3 +179,51 @@ func BenchmarkReserve(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReserveHeavySubject measures one caller reserving for a subject
+// that records 10, 100 or 1,000 entries a day, so that its rolling 24h cap
+// reads about that many entries and its day and month caps sum a day's and
+// up to a month's worth, against the same four caps as BenchmarkReserve.
+func BenchmarkReserveHeavySubject(b *testing.B) {
+	d := dsn(b)
+	schema := testSchema(b, d)
+	st := open(b, &pgstore.Options{DSN: d, Schema: schema})
+	caps := benchCaps()
+	for i := range caps {
+		caps[i].MaxAmount = decimal.NewNullDecimal(decimal.New(1, 15)) // never refuse
+	}
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("entries-per-day=%d", n), func(b *testing.B) {
+			sub := fmt.Sprintf("heavy-%d-%d", n, time.Now().UnixNano())
+			step := 24 * time.Hour / time.Duration(n)
+			reserve := func(id string, at time.Time, caps []store.Cap) error {
+				res, err := st.Reserve(ctx, &store.Request{Subject: sub, TxID: id, Time: at, Class: 1,
+					Amount: decimal.NewFromInt(1), Currency: "KRW", Caps: caps})
+				if err == nil && res.Status != store.Reserved {
+					err = fmt.Errorf("%s: %v", id, res.Status)
+				}
+				return err
+			}
+			for i := range n { // the day before the benchmark's first entry
+				if err := reserve(fmt.Sprintf("fill-%d", i), t0.Add(time.Duration(i)*step), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			pg0, pgOK := pgCPU(ctx, st.Pool())
+			self0 := selfCPU()
+			b.ResetTimer()
+			for i := range b.N {
+				if err := reserve(fmt.Sprintf("tx-%d", i), t0.Add(time.Duration(n+i)*step), caps); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(selfCPU()-self0)/float64(time.Microsecond)/float64(b.N), "client-cpu-us/op")
+			if pg1, ok := pgCPU(ctx, st.Pool()); ok && pgOK {
+				b.ReportMetric(float64(pg1-pg0)/float64(time.Microsecond)/float64(b.N), "pg-cpu-us/op")
+			}
+		})
+	}
+}
