@@ -374,3 +374,27 @@ func TestHook(t *testing.T) {
 		t.Fatalf("hook with a failing sink = %v, %v; want an error and no decision", d, err)
 	}
 }
+
+// TestLocked checks that a second writer of the same file is refused until
+// the first closes it.
+func TestLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	s1, err := audit.OpenFile(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2, err := audit.OpenFile(path, nil); !errors.Is(err, audit.ErrLocked) {
+		if s2 != nil {
+			s2.Close()
+		}
+		t.Fatalf("second OpenFile = %v, want ErrLocked", err)
+	}
+	if err := s1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s3, err := audit.OpenFile(path, nil)
+	if err != nil {
+		t.Fatalf("OpenFile after Close: %v", err)
+	}
+	s3.Close()
+}

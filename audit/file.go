@@ -67,8 +67,10 @@ const headSize = 128
 
 // FileSink is a Sink that appends JSON lines to a file, and keeps the head
 // of the log in a head file beside it. A FileSink is safe for concurrent
-// use by multiple goroutines; only one process may write a given file (use
-// audit/pgsink to share a log between processes).
+// use by multiple goroutines. Only one FileSink at a time may have a given
+// file open: on Unix systems OpenFile takes an exclusive flock and fails
+// with ErrLocked while another holds it (elsewhere nothing stops a second
+// writer). Use audit/pgsink to share a log between processes.
 type FileSink struct {
 	path string
 	opts FileOptions
@@ -85,7 +87,8 @@ type FileSink struct {
 	buf    []byte
 }
 
-// OpenFile opens the log at path for appending, creating it if needed. An
+// OpenFile opens the log at path for appending, creating it if needed, and
+// locks it (see FileSink; the error wraps ErrLocked when it is taken). An
 // existing log continues its chain: its last record is read and checked
 // (its hash, and against the head file when there is one). A log whose last
 // line is torn, whose last record is altered, or that is shorter than its
@@ -108,6 +111,10 @@ func OpenFile(path string, opts *FileOptions) (*FileSink, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o640)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s: %w", ErrLocked, path, err)
 	}
 	s.f = f
 	if err := s.readTail(); err != nil {

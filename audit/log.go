@@ -24,6 +24,9 @@ const (
 	// ErrInvalidOptions is wrapped by New and OpenFile for bad options,
 	// such as a missing or short key.
 	ErrInvalidOptions sentinel = "audit: invalid options"
+	// ErrLocked is wrapped by OpenFile when another FileSink, in this
+	// process or another, has the file open.
+	ErrLocked sentinel = "audit: the log is open in another writer"
 	// ErrClosed is returned by Append after Close.
 	ErrClosed sentinel = "audit: closed"
 	// ErrMalformed is wrapped by ParseRecord for a line that is not a
