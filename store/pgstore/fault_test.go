@@ -235,7 +235,7 @@ func TestFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	const timeout = 1500 * time.Millisecond
-	const slack = 500 * time.Millisecond
+	const slack = time.Second // scheduling under -race on a loaded 2-CPU machine
 	eval := func(e *comply.Engine, customer string) (*comply.Decision, time.Duration, error) {
 		c, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
