@@ -76,7 +76,8 @@
 // failed before its commit rolls back. Like any networked store, a
 // connection lost while the commit itself is in flight leaves the caller
 // not knowing whether it was recorded; a retry with the same TxID tells
-// ([store.Duplicate] if it was). Durability is PostgreSQL's: run it with
+// ([store.Duplicate] if it was), and an entry nobody settles gives its room
+// back when its PendingTTL runs out. Durability is PostgreSQL's: run it with
 // fsync and synchronous_commit on (the defaults), and a synchronous
 // standby if a failover must not lose acknowledged reservations.
 package pgstore
