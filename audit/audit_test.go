@@ -369,6 +369,10 @@ func TestHook(t *testing.T) {
 	if _, err := eval(context.Background(), &payment.Transaction{ID: "nope"}); err == nil || len(ms.lines) != 1 {
 		t.Fatalf("an evaluation error was recorded or swallowed: %v, %d lines", err, len(ms.lines))
 	}
+	nilEval := l.Hook()(func(context.Context, *payment.Transaction) (*comply.Decision, error) { return nil, nil })
+	if d, err := nilEval(context.Background(), ds[0].tx); err == nil || d != nil {
+		t.Fatalf("hook on a nil decision = %v, %v; want an error", d, err)
+	}
 	ms.fail = errors.New("disk full")
 	if d, err := eval(context.Background(), ds[2].tx); err == nil || d != nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("hook with a failing sink = %v, %v; want an error and no decision", d, err)

@@ -166,8 +166,10 @@ func (l *Log) Record(tx *payment.Transaction, d *comply.Decision) (*Record, erro
 }
 
 // Append records d, the decision on tx, as the next record of the log, and
-// returns it. On error nothing is recorded: ErrInvalidRecord for bad input
-// (see Log.Record), ErrClosed after Close, or the sink's error.
+// returns it. On ErrInvalidRecord (bad input, see Log.Record) and ErrClosed
+// nothing is recorded. On a sink's error the record is not stored, except
+// that a FileSink whose line was written but whose fsync or head-file write
+// then failed has the record in the file: Verify and the next OpenFile tell.
 func (l *Log) Append(ctx context.Context, tx *payment.Transaction, d *comply.Decision) (*Record, error) {
 	r, err := l.Record(tx, d)
 	if err != nil {
@@ -207,7 +209,7 @@ func (l *Log) Hook() comply.Hook {
 				return d, err
 			}
 			if _, aerr := l.Append(ctx, tx, d); aerr != nil {
-				if d.Reserved {
+				if d != nil && d.Reserved {
 					if verr := d.Void(ctx); verr != nil {
 						aerr = errors.Join(aerr, verr)
 					}
