@@ -142,7 +142,7 @@ func BenchmarkReserve(b *testing.B) {
 
 // serverUsec is the CPU time the Redis server process used so far (INFO
 // cpu: user + system), in µs.
-func serverUsec(b *testing.B, c *redis.Client) int64 {
+func serverUsec(b *testing.B, c redis.UniversalClient) int64 {
 	info, err := c.Info(context.Background(), "cpu").Result()
 	if err != nil {
 		b.Fatal(err)
