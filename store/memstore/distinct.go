@@ -175,8 +175,7 @@ func (s *subject) pruneOccs(horizon int64) {
 
 // compactCPs renumbers the counterparties once most of them have no
 // retained entry left, so that a subject's memory follows its retained
-// entries, not every counterparty it ever had. The refs must be pruned
-// already.
+// entries, not every counterparty it ever had.
 func (s *subject) compactCPs() {
 	live := 0
 	for k := 1; k < len(s.occs); k++ {
@@ -194,9 +193,6 @@ func (s *subject) compactCPs() {
 			remap[k] = uint32(len(cps))
 			cps, occs = append(cps, s.cps[k]), append(occs, s.occs[k])
 		}
-	}
-	for i := range s.refs {
-		s.refs[i].cp = remap[s.refs[i].cp]
 	}
 	for j := range s.dists {
 		d := &s.dists[j]
@@ -245,14 +241,17 @@ func (s *subject) distinctFor(mask uint64) *distinctIndex {
 // newest entry takes O(log c) through the distinct index; otherwise each
 // of the subject's c counterparties takes a binary search.
 func (s *subject) distinct(mask uint64, spans []span, skip int) int64 {
+	if !s.tracked {
+		return s.scanDistinct(mask, spans, skip)
+	}
 	if len(s.occs) == 0 || len(s.entries) == 0 {
 		return 0
 	}
 	var sk uint32 // the skipped entry's counterparty, if it counts
 	if skip >= 0 {
 		e := &s.entries[skip]
-		if e.state != store.Voided && mask&(1<<e.class) != 0 && inSpans(spans, e.t) {
-			sk = s.refs[skip].cp
+		if cp := s.refs[skip].cp; cp != "" && e.state != store.Voided && mask&(1<<e.class) != 0 && inSpans(spans, e.t) {
+			sk = s.intern(cp)
 		}
 	}
 	if len(spans) == 1 && spans[0].hi >= s.entries[len(s.entries)-1].t {
@@ -300,4 +299,20 @@ func inSpans(spans []span, t int64) bool {
 		}
 	}
 	return false
+}
+
+// scanDistinct is distinct for a subject not yet tracked (fewer than
+// trackMin entries): a scan of its entries.
+func (s *subject) scanDistinct(mask uint64, spans []span, skip int) int64 {
+	var buf [trackMin]string
+	seen := buf[:0]
+	for _, sp := range spans {
+		for i := lowerBound(s.entries, sp.lo); i < len(s.entries) && s.entries[i].t <= sp.hi; i++ {
+			e := &s.entries[i]
+			if cp := s.refs[i].cp; cp != "" && i != skip && e.state != store.Voided && mask&(1<<e.class) != 0 && !slices.Contains(seen, cp) {
+				seen = append(seen, cp)
+			}
+		}
+	}
+	return int64(len(seen))
 }

@@ -354,7 +354,7 @@ func (st *Store) Aggregate(ctx context.Context, req *store.AggregateRequest) ([]
 	}
 	skip, skipPos := -1, -1
 	if req.Except != "" {
-		if skip = s.lookup(req.Except); skip >= 0 {
+		if skip = s.lookup(req.Except); skip >= 0 && s.tracked {
 			skipPos = s.trackPos(skip)
 		}
 	}

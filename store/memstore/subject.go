@@ -43,7 +43,7 @@ type entry struct {
 // ref identifies the entry at the same index.
 type ref struct {
 	id string // transaction id
-	cp uint32 // counterparty number (subject.cps), 0 for none
+	cp string // counterparty
 }
 
 // classTotal is the all-time total of one class's non-voided entries, and
@@ -52,7 +52,7 @@ type classTotal struct {
 	pend, comm   i128
 	pendN, commN int64
 	class        uint8
-	track        track
+	track        *track // nil until the subject is tracked
 }
 
 // bucket is the total of one class's non-voided entries in one period.
@@ -85,6 +85,7 @@ type subject struct {
 	ids      map[string]int64  // transaction id → entry time; nil while entries are few
 	classes  []classTotal      // one per class seen
 	cals     []calendar        // every calendar asked for
+	tracked  bool              // prefix sums and counterparty index kept (from trackMin entries)
 	cps      []string          // counterparty names by number; cps[0] is none
 	cpIdx    map[string]uint32 // name → number; nil while there are few
 	occs     [][]occ           // each counterparty's retained entries, by number
@@ -281,7 +282,11 @@ func (s *subject) classTotal(class uint8) *classTotal {
 			return &s.classes[i]
 		}
 	}
-	s.classes = append(s.classes, classTotal{class: class})
+	ct := classTotal{class: class}
+	if s.tracked {
+		ct.track = &track{}
+	}
+	s.classes = append(s.classes, ct)
 	return &s.classes[len(s.classes)-1]
 }
 
@@ -394,10 +399,9 @@ func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64)
 		i = lowerBound(s.entries, t+1)
 	}
 	s.entries = slices.Insert(s.entries, i, entry{t: t, amt: amt, class: req.Class, state: store.Pending})
-	cp := s.intern(req.Counterparty)
-	s.refs = slices.Insert(s.refs, i, ref{id: req.TxID, cp: cp})
-	if cp != 0 {
-		s.addOcc(cp, t, req.Class)
+	s.refs = slices.Insert(s.refs, i, ref{id: req.TxID, cp: req.Counterparty})
+	if s.tracked && req.Counterparty != "" {
+		s.addOcc(s.intern(req.Counterparty), t, req.Class)
 	}
 	for j := range s.cals {
 		c := &s.cals[j]
@@ -406,7 +410,11 @@ func (s *subject) insert(req *store.Request, t int64, amt i128, retention int64)
 	ct := s.classTotal(req.Class)
 	ct.pend = ct.pend.add(amt)
 	ct.pendN++
-	ct.track.insert(t, amt, false)
+	if s.tracked {
+		ct.track.insert(t, amt, false)
+	} else if len(s.entries) >= trackMin {
+		s.track()
+	}
 	if t > s.newest {
 		s.newest = t
 		s.prune(retention)
@@ -432,10 +440,12 @@ func (s *subject) prune(retention int64) {
 	clear(s.refs[m:])
 	s.refs = s.refs[:m]
 	s.cut = horizon
-	for j := range s.classes {
-		s.classes[j].track.prune(horizon)
+	if s.tracked {
+		for j := range s.classes {
+			s.classes[j].track.prune(horizon)
+		}
+		s.pruneOccs(horizon)
 	}
-	s.pruneOccs(horizon)
 	for j := range s.cals {
 		c := &s.cals[j]
 		k := 0
@@ -460,11 +470,12 @@ func (s *subject) commit(e *entry) {
 
 func (s *subject) void(i int) {
 	e := &s.entries[i]
-	k := s.trackPos(i)
 	ct := s.classTotal(e.class)
-	ct.track.remove(k, e.amt)
-	if cp := s.refs[i].cp; cp != 0 {
-		s.voidOcc(cp, e.t, e.class)
+	if s.tracked {
+		ct.track.remove(s.trackPos(i), e.amt)
+		if cp := s.refs[i].cp; cp != "" {
+			s.voidOcc(s.intern(cp), e.t, e.class)
+		}
 	}
 	ct.pend = ct.pend.sub(e.amt)
 	ct.pendN--
@@ -607,7 +618,9 @@ func (s *subject) rescale(to int32, amount decimal.Decimal) error {
 		}
 	}
 	s.scale = to
-	s.rebuildTracks()
+	if s.tracked {
+		s.rebuildTracks()
+	}
 	return nil
 }
 
@@ -652,15 +665,11 @@ func (s *subject) aggregate(q *store.Query, at int64, skip, skipPos int) (store.
 		}
 		spans = calendarSpans(q.Window.Kind, loc, at, buf[:0])
 	}
-	skipClass := -1
-	if skip >= 0 {
-		skipClass = int(s.entries[skip].class)
-	}
 	var tot totals
 	var last latest
 	for _, sp := range spans { // later spans hold later entries
 		var l latest
-		t := s.windowTotals(q.Classes, sp.lo, sp.hi, &l, skipClass, skipPos)
+		t := s.windowTotals(q.Classes, sp.lo, sp.hi, &l, skip, skipPos)
 		tot.sum, tot.sq, tot.n = tot.sum.add(t.sum), tot.sq.add(t.sq), tot.n+t.n
 		if l.ok {
 			last = l

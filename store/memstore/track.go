@@ -172,12 +172,36 @@ func (tr *track) prune(horizon int64) {
 	tr.pv = tr.pv[:copy(tr.pv, tr.pv[n:])]
 }
 
-// rebuildTracks recomputes every class track from the entries (after a
-// change of scale).
+// trackMin is the number of entries from which a subject keeps class
+// tracks and its counterparty index; below it, scanning its entries is as
+// fast and much smaller.
+const trackMin = 32
+
+// track starts keeping the class tracks and the counterparty index.
+func (s *subject) track() {
+	s.tracked = true
+	s.rebuildTracks()
+	for i := range s.entries {
+		if cp := s.refs[i].cp; cp != "" {
+			e := &s.entries[i]
+			k := s.intern(cp)
+			s.addOcc(k, e.t, e.class)
+			if e.state == store.Voided {
+				s.voidOcc(k, e.t, e.class)
+			}
+		}
+	}
+}
+
+// rebuildTracks recomputes every class track from the entries (when
+// tracking starts and after a change of scale).
 func (s *subject) rebuildTracks() {
 	for i := range s.classes {
-		tr := &s.classes[i].track
-		*tr = track{ts: tr.ts[:0], pv: tr.pv[:0]}
+		if tr := s.classes[i].track; tr != nil {
+			*tr = track{ts: tr.ts[:0], pv: tr.pv[:0]}
+		} else {
+			s.classes[i].track = &track{}
+		}
 	}
 	for i := range s.entries {
 		e := &s.entries[i]
@@ -221,16 +245,23 @@ type latest struct {
 
 // windowTotals returns the totals of the non-voided entries of classes in
 // mask dated in [lo, hi]: O(classes × log n). If last is not nil it also
-// finds there the latest of those entries, leaving out the point skipPos
-// of class skipClass (-1 for none).
-func (s *subject) windowTotals(mask uint64, lo, hi int64, last *latest, skipClass, skipPos int) totals {
+// finds there the latest of those entries, leaving out entry skip (-1 for
+// none), which is at skipPos in its class track.
+func (s *subject) windowTotals(mask uint64, lo, hi int64, last *latest, skip, skipPos int) totals {
+	if !s.tracked {
+		return s.scanTotals(mask, lo, hi, last, skip)
+	}
+	skipClass := -1
+	if skip >= 0 {
+		skipClass = int(s.entries[skip].class)
+	}
 	var r totals
 	for i := range s.classes {
 		ct := &s.classes[i]
 		if mask&(1<<ct.class) == 0 {
 			continue
 		}
-		tr := &ct.track
+		tr := ct.track
 		a, b := tr.lower(lo), tr.lower(hi+1)
 		if a == b {
 			continue
@@ -254,6 +285,23 @@ func (s *subject) windowTotals(mask uint64, lo, hi int64, last *latest, skipClas
 				last.tie = true
 			}
 			break
+		}
+	}
+	return r
+}
+
+// scanTotals is windowTotals for a subject not yet tracked (fewer than
+// trackMin entries): a scan of its entries in [lo, hi].
+func (s *subject) scanTotals(mask uint64, lo, hi int64, last *latest, skip int) totals {
+	var r totals
+	for i := lowerBound(s.entries, lo); i < len(s.entries) && s.entries[i].t <= hi; i++ {
+		e := &s.entries[i]
+		if e.state == store.Voided || mask&(1<<e.class) == 0 {
+			continue
+		}
+		r.sum, r.sq, r.n = r.sum.add(e.amt), r.sq.add(square(e.amt)), r.n+1
+		if last != nil && i != skip {
+			*last = latest{t: e.t, amt: e.amt, ok: true}
 		}
 	}
 	return r

@@ -149,3 +149,70 @@ func TestCounterpartyChurn(t *testing.T) {
 		t.Errorf("%d counterparties remembered for %d retained entries", n, len(s.entries))
 	}
 }
+
+// TestTrackedMatchesScan runs the same random operations on a subject that
+// keeps class tracks from its first entry and on one that scans until it
+// has trackMin entries, and requires identical answers throughout.
+func TestTrackedMatchesScan(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := range uint64(8) {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		var stores [2]*Store
+		for i := range stores {
+			if stores[i], err = New(&Options{Retention: 5 * 24 * time.Hour}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sub, _ := stores[0].subject("s", true, "test")
+		sub.track()
+		ctx := t.Context()
+		base := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+		caps := []store.Cap{
+			{ID: "6h", Window: store.Window{Kind: store.Rolling, Duration: 6 * time.Hour}, Classes: 0b0110, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(4000))},
+			{ID: "day", Window: store.Window{Kind: store.Day, Location: ny}, Classes: 0b0010, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(6000))},
+		}
+		queries := []store.Query{
+			{Window: store.Window{Kind: store.Rolling, Duration: time.Hour}, Classes: 0b0110},
+			{Window: store.Window{Kind: store.Rolling, Duration: 2 * 24 * time.Hour}, Classes: 0b1110},
+			{Window: store.Window{Kind: store.Day, Location: ny}, Classes: 0b0110},
+			{Window: store.Window{Kind: store.Balance}, Classes: 0b1000, Debits: 0b0100},
+		}
+		var ids []string
+		for i := range 120 {
+			at := base.Add(time.Duration(i)*30*time.Minute - time.Duration(rng.IntN(600))*time.Minute)
+			var got [2]any
+			switch op := rng.IntN(10); {
+			case op < 6 || len(ids) == 0:
+				id := fmt.Sprint("tx-", i)
+				req := &store.Request{Subject: "s", TxID: id, Time: at, Class: uint8(1 + rng.IntN(3)), Currency: "EUR",
+					Amount: decimal.New(int64(1+rng.IntN(2000)), -int32(rng.IntN(3))), Counterparty: fmt.Sprint("cp-", rng.IntN(6)), Caps: caps}
+				for j, st := range stores {
+					res, err := st.Reserve(ctx, req)
+					got[j] = fmt.Sprint(res, err)
+				}
+				ids = append(ids, id)
+			case op < 8:
+				id := ids[len(ids)-1-rng.IntN(min(len(ids), 10))]
+				for j, st := range stores {
+					if op == 6 {
+						got[j] = fmt.Sprint(st.Commit(ctx, "s", id))
+					} else {
+						got[j] = fmt.Sprint(st.Void(ctx, "s", id))
+					}
+				}
+			default:
+				except := ids[len(ids)-1-rng.IntN(min(len(ids), 10))]
+				for j, st := range stores {
+					aggs, err := st.Aggregate(ctx, &store.AggregateRequest{Subject: "s", At: at, Except: except, Queries: queries})
+					got[j] = fmt.Sprint(aggs, err)
+				}
+			}
+			if got[0] != got[1] {
+				t.Fatalf("seed %d op %d: tracked %v, scanned %v", seed, i, got[0], got[1])
+			}
+		}
+	}
+}
