@@ -96,7 +96,9 @@ func BenchmarkPeers(b *testing.B) {
 			b.ReportMetric(cpu, "cpu-ns/op")
 			switch p.name {
 			case "comply":
-				complyNs, complyCPU, complyRuns = complyNs+ns, complyCPU+cpu, complyRuns+1
+				if b.N > 1 { // not the one-op probe the testing package runs first
+					complyNs, complyCPU, complyRuns = complyNs+ns, complyCPU+cpu, complyRuns+1
+				}
 			case "handwritten":
 				if complyRuns > 0 {
 					b.ReportMetric(complyNs/complyRuns/ns, "comply/handwritten")
