@@ -32,6 +32,14 @@ type distinctIndex struct {
 	sorted []int64
 }
 
+// cpIndex is what a tracked subject keeps about its counterparties.
+type cpIndex struct {
+	cps   []string          // counterparty names by number; cps[0] is none
+	cpIdx map[string]uint32 // name → number; nil while there are few
+	occs  [][]occ           // each counterparty's retained entries, by number
+	dists []distinctIndex   // every class mask Distinct was asked for
+}
+
 // intern returns the number of counterparty cp (0 for none), giving it one
 // if it is new.
 func (s *subject) intern(cp string) uint32 {

@@ -79,17 +79,14 @@ type subject struct {
 	currency string
 	scale    int32
 	newest   int64
-	cut      int64             // entries dated before cut may have been pruned
-	entries  []entry           // sorted by time, then arrival
-	refs     []ref             // parallel to entries
-	ids      map[string]int64  // transaction id → entry time; nil while entries are few
-	classes  []classTotal      // one per class seen
-	cals     []calendar        // every calendar asked for
-	tracked  bool              // prefix sums and counterparty index kept (from trackMin entries)
-	cps      []string          // counterparty names by number; cps[0] is none
-	cpIdx    map[string]uint32 // name → number; nil while there are few
-	occs     [][]occ           // each counterparty's retained entries, by number
-	dists    []distinctIndex   // every class mask Distinct was asked for
+	cut      int64            // entries dated before cut may have been pruned
+	entries  []entry          // sorted by time, then arrival
+	refs     []ref            // parallel to entries
+	ids      map[string]int64 // transaction id → entry time; nil while entries are few
+	classes  []classTotal     // one per class seen
+	cals     []calendar       // every calendar asked for
+	tracked  bool             // class tracks and cpIndex kept (from trackMin entries)
+	*cpIndex                  // nil until tracked
 }
 
 func newSubject() *subject { return &subject{cut: noCut, newest: math.MinInt64} }

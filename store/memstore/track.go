@@ -180,6 +180,7 @@ const trackMin = 32
 // track starts keeping the class tracks and the counterparty index.
 func (s *subject) track() {
 	s.tracked = true
+	s.cpIndex = &cpIndex{}
 	s.rebuildTracks()
 	for i := range s.entries {
 		if cp := s.refs[i].cp; cp != "" {
