@@ -62,7 +62,9 @@
 // # Retention and idle subjects
 //
 // As in memstore, entries and ids are kept for Options.Retention measured
-// back from the subject's newest event time; a reservation or window that
+// back from the subject's newest event time (pruned in bounded steps once
+// the horizon moved by a 64th of it; a pending entry is kept until it is
+// settled or expires); a reservation or window that
 // would need older entries fails with [store.ErrOutOfRange]. Calendar
 // windows are summed from the retained entries, so a month cap needs a
 // retention of at least 31 days (the default is 35). Every write also sets

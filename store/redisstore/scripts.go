@@ -10,6 +10,8 @@ import "github.com/redis/go-redis/v9"
 //	KEYS[2] live sorted set of pending and committed entries, score the
 //	             entry's time in µs, member class,units,nanos,len(id),id..counterparty
 //	KEYS[3] meta hash: cur (currency), nw (newest time), hz (horizon),
+//	             ph (horizon of the last complete pruning pass), tt (last
+//	             expiry refresh, server ms),
 //	             l<class>h/l/n (live units, nanos, count: all time),
 //	             c<class>h/l (committed units, nanos: all time)
 //	KEYS[4] pend sorted set of pending ids, score their expiry (server ms)
@@ -131,7 +133,7 @@ if old then
   if st == 'x' then st = 'v' end
   return {3, st}
 end
-local meta = redis.call('HMGET', META, 'cur', 'nw', 'hz', 'tt')
+local meta = redis.call('HMGET', META, 'cur', 'nw', 'hz', 'tt', 'ph')
 if meta[1] and meta[1] ~= cur then return {-1, 'currency', meta[1]} end
 local nw = tonumber(meta[2]) or t
 if t > nw then nw = t end
@@ -265,26 +267,45 @@ redis.call('HINCRBY', META, 'l' .. class .. 'h', ARGV[4])
 redis.call('HINCRBY', META, 'l' .. class .. 'l', ARGV[5])
 redis.call('HINCRBY', META, 'l' .. class .. 'n', 1)
 redis.call('HSET', META, 'cur', cur, 'nw', string.format('%d', nw), 'hz', string.format('%d', hz))
--- Prune a bounded number of entries older than the horizon.
-local gone = redis.call('ZRANGEBYSCORE', LIVE, '-inf', '(' .. string.format('%d', hz), 'LIMIT', 0, 32)
-for _, g in ipairs(gone) do
-  local _, _, _, gid = parse_member(g)
-  local gv = redis.call('HGET', TX, gid)
-  if gv and string.sub(gv, 1, 1) == 'p' then expire(gid, gv) end
-  redis.call('ZREM', VOID, gid)
-  redis.call('HDEL', TX, gid)
-  redis.call('ZREM', PEND, gid)
-  redis.call('ZREM', LIVE, g)
-end
-gone = redis.call('ZRANGEBYSCORE', VOID, '-inf', '(' .. string.format('%d', hz), 'LIMIT', 0, 32)
-for _, gid in ipairs(gone) do
-  redis.call('HDEL', TX, gid)
-  redis.call('ZREM', VOID, gid)
-end
-gone = redis.call('ZRANGEBYSCORE', PER, '-inf', '(' .. string.format('%d', hz - SPAN), 'LIMIT', 0, 32)
-for _, p in ipairs(gone) do
-  redis.call('HDEL', CNT, p)
-  redis.call('ZREM', PER, p)
+-- Prune a bounded number of entries older than the horizon, once the
+-- horizon has moved by a 64th of the retention since the last full pass.
+local ph = tonumber(meta[5])
+if ph == nil or hz - ph >= ret / 64 then
+  local hzs, full = '(' .. string.format('%d', hz), false
+  -- Pending entries stay until settled or expired: skip over them, and
+  -- inspect at most 256 entries per call.
+  local skip, removed = 0, 0
+  for _ = 1, 4 do
+    local batch = redis.call('ZRANGEBYSCORE', LIVE, '-inf', hzs, 'LIMIT', skip, 64)
+    for _, g in ipairs(batch) do
+      local _, _, _, gid = parse_member(g)
+      local gv = redis.call('HGET', TX, gid)
+      if gv and string.sub(gv, 1, 1) == 'p' then
+        skip = skip + 1
+      else
+        redis.call('HDEL', TX, gid)
+        redis.call('ZREM', LIVE, g)
+        removed = removed + 1
+      end
+    end
+    full = #batch == 64
+    if not full or removed >= 64 then break end
+  end
+  full = full or skip > 0
+  local gone
+  gone = redis.call('ZRANGEBYSCORE', VOID, '-inf', hzs, 'LIMIT', 0, 64)
+  full = full or #gone == 64
+  for _, gid in ipairs(gone) do
+    redis.call('HDEL', TX, gid)
+    redis.call('ZREM', VOID, gid)
+  end
+  gone = redis.call('ZRANGEBYSCORE', PER, '-inf', '(' .. string.format('%d', hz - SPAN), 'LIMIT', 0, 64)
+  full = full or #gone == 64
+  for _, p in ipairs(gone) do
+    redis.call('HDEL', CNT, p)
+    redis.call('ZREM', PER, p)
+  end
+  if not full then redis.call('HSET', META, 'ph', string.format('%d', hz)) end
 end
 touch(idle, now, tonumber(meta[4]))
 out = {1}
