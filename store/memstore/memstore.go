@@ -77,19 +77,22 @@
 //
 // # Memory
 //
-// A customer with one entry costs about 600 bytes, and each retained entry
-// about 200 bytes more, counting its transaction id, its prefix sums and its
-// share of the per-day totals (BenchmarkMemoryPerCustomer, BenchmarkCustomers).
-// Counterparty names are interned per subject and forgotten once their
-// entries are pruned. Subjects are never dropped, since a balance is an
-// all-time total.
+// A customer with one entry costs about 590 bytes, and each retained entry
+// about 185 bytes more, counting its transaction id and its share of the
+// per-day totals. From 32 entries on, a subject also keeps its class
+// tracks and counterparty index, which bring a retained entry to about
+// 290 bytes (BenchmarkMemoryPerCustomer; BenchmarkCustomers reports the
+// KR workload). Counterparty names are interned per subject and forgotten
+// once their entries are pruned. Subjects are never dropped, since a
+// balance is an all-time total.
 //
 // # Performance
 //
 // Reserve takes a shard's read lock and the subject's mutex, and allocates
 // nothing on the admitted path beyond the amortized growth of the
 // subject's slices. The cost of a decision does not grow with the
-// customer's history (BenchmarkHistory):
+// customer's history (BenchmarkHistory). A subject with fewer than 32
+// entries scans them; from 32 on it keeps:
 //
 //   - Each class the subject has used keeps prefix sums over its entries
 //     in time order (amount in 128 bits, squared amount in 256, count), so
@@ -110,8 +113,8 @@
 //     force (found with [time.Time.ZoneBounds]), so a daylight-saving change
 //     costs a span, not a scan.
 //   - Distinct, for a window reaching the subject's newest entry (At at or
-//     after it, as the engine asks), is one binary search in a per-class-
-//     mask sorted index of each counterparty's latest counted entry, built
+//     after it, as the engine asks), is one binary search in a sorted index, per class
+//     mask, of each counterparty's latest counted entry, built
 //     on the first query with that mask and kept current by every write
 //     (a write moves one counterparty's time in it, shifting up to c
 //     values for c counterparties). For a window ending before the newest
