@@ -46,18 +46,27 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+local cnt_cache = {} -- period field -> parsed totals, or false if untracked
+
+-- cnt_get returns the totals of a tracked period, nil if it is untracked.
 local function cnt_get(field)
-  local t = {}
+  local t = cnt_cache[field]
+  if t ~= nil then return t or nil end
   local v = redis.call('HGET', CNT, field)
-  if v then
-    for c, h, l, n in string.gmatch(v, '(%d+)=(%-?%d+),(%-?%d+),(%-?%d+);') do
-      t[tonumber(c)] = {tonumber(h), tonumber(l), tonumber(n)}
-    end
+  if not v then
+    cnt_cache[field] = false
+    return nil
   end
+  t = {}
+  for c, h, l, n in string.gmatch(v, '(%d+)=(%-?%d+),(%-?%d+),(%-?%d+);') do
+    t[tonumber(c)] = {tonumber(h), tonumber(l), tonumber(n)}
+  end
+  cnt_cache[field] = t
   return t
 end
 
 local function cnt_put(field, t)
+  cnt_cache[field] = t
   local parts = {}
   for c, x in pairs(t) do
     if x[3] ~= 0 then parts[#parts + 1] = string.format('%d=%d,%d,%d;', c, x[1], x[2], x[3]) end
@@ -71,7 +80,7 @@ local function adjust(t, c, h, l, n)
   for _, p in ipairs(ps) do
     local b = tonumber(string.match(p, ':(%-?%d+)$'))
     if t < b then
-      local cur = cnt_get(p)
+      local cur = cnt_get(p) or {}
       local x = cur[c] or {0, 0, 0}
       cur[c] = {x[1] + h, x[2] + l, x[3] + n}
       cnt_put(p, cur)
@@ -151,7 +160,7 @@ for i = 0, ncaps - 1 do
     from, to = t - cap.a + 1, t + cap.a - 1
   elseif cap.kind == 2 then
     cap.field = ARGV[b + 2] .. ':' .. ARGV[b + 3]
-    if redis.call('HEXISTS', CNT, cap.field) == 0 then
+    if cnt_get(cap.field) == nil then
       -- Track the period from now on: its totals from one scan.
       if cap.a < hz then return {-1, 'range', 'period'} end
       local raw, tot = redis.call('ZRANGEBYSCORE', LIVE, ARGV[b + 2], '(' .. ARGV[b + 3]), {}
