@@ -7,8 +7,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/comply-go/comply/jurisdiction"
 )
 
 // pct formats n of total as a percentage with one decimal.
@@ -19,9 +17,10 @@ func pct(n, total int) string {
 	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(total))
 }
 
-func packList(refs []jurisdiction.Ref) string {
+// PackList returns the side's pack editions as "KR 2026.11.0, ...".
+func (s *Side) PackList() string {
 	var parts []string
-	for _, r := range refs {
+	for _, r := range s.Packs {
 		parts = append(parts, r.Code+" "+r.Version)
 	}
 	return strings.Join(parts, ", ")
@@ -43,8 +42,8 @@ func (r *Result) WriteText(w io.Writer) error {
 	if len(r.Malformed) < r.MalformedLines {
 		fmt.Fprintf(bw, "  ... and %d more\n", r.MalformedLines-len(r.Malformed))
 	}
-	fmt.Fprintf(bw, "old: %s (%s)\n", r.Old.Name, packList(r.Old.Packs))
-	fmt.Fprintf(bw, "new: %s (%s)\n", r.New.Name, packList(r.New.Packs))
+	fmt.Fprintf(bw, "old: %s (%s)\n", r.Old.Name, r.Old.PackList())
+	fmt.Fprintf(bw, "new: %s (%s)\n", r.New.Name, r.New.PackList())
 	fmt.Fprintf(bw, "changed: %d decisions (%s), %d with another action\n", r.Changed, pct(r.Changed, r.Transactions), r.ActionChanged)
 
 	fmt.Fprintln(bw)

@@ -28,7 +28,6 @@ import (
 	"time"
 
 	"github.com/comply-go/comply/internal/replay"
-	"github.com/comply-go/comply/jurisdiction"
 )
 
 // Options configures Write. A nil *Options means the defaults.
@@ -292,14 +291,6 @@ func Write(w io.Writer, res *replay.Result, opts *Options) error {
 	return tmpl.Execute(w, &p)
 }
 
-func packs(refs []jurisdiction.Ref) string {
-	var parts []string
-	for _, r := range refs {
-		parts = append(parts, r.Code+" "+r.Version)
-	}
-	return strings.Join(parts, ", ")
-}
-
 func pct(n, total int) string {
 	if total == 0 {
 		return "0.0%"
@@ -308,8 +299,7 @@ func pct(n, total int) string {
 }
 
 var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"packs": packs,
-	"pct":   pct,
+	"pct": pct,
 	"signed": func(n int) string {
 		return fmt.Sprintf("%+d", n)
 	},
@@ -342,7 +332,7 @@ th:first-child, td.l { text-align: left; }
 <main>
 <h1>{{.Title}}</h1>
 <p>{{.Res.Transactions}} transactions{{if .Res.MalformedLines}}, {{.Res.MalformedLines}} malformed lines skipped{{end}}.
-Old: <b>{{.Res.Old.Name}}</b> ({{packs .Res.Old.Packs}}). New: <b>{{.Res.New.Name}}</b> ({{packs .Res.New.Packs}}).
+Old: <b>{{.Res.Old.Name}}</b> ({{.Res.Old.PackList}}). New: <b>{{.Res.New.Name}}</b> ({{.Res.New.PackList}}).
 Changed: <b>{{.Res.Changed}}</b> decisions ({{pct .Res.Changed .Res.Transactions}}), {{.Res.ActionChanged}} with another action.</p>
 <p class="legend">{{range .Legend}}<span><i style="background: {{.Color}}"></i>{{.Name}}</span>{{end}}</p>
 <h2>Decisions per day</h2>
