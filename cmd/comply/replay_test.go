@@ -139,7 +139,7 @@ func TestReplayHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<!DOCTYPE html>", `<svg id="chart-days"`, `<svg id="chart-rules"`, "kr.carrier_billing.monthly_cap", "(KR 2026.11.0+TIGHT 2026.12)"} {
+	for _, want := range []string{"<!DOCTYPE html>", `<svg id="chart-days"`, `<svg id="chart-rules"`, "kr.carrier_billing.monthly_cap", "(KR 2026.11.0&#43;TIGHT 2026.12)"} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("report lacks %q", want)
 		}
