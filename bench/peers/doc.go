@@ -17,6 +17,11 @@
 //     query (rego.PrepareForEval) over an input holding the transaction,
 //     the reservation's result and the velocity facts.
 //
+// The hand-written and Rego peers leave out the pack's fee ceilings and
+// provider registers, which judge only transactions carrying fees,
+// payouts, advances or provider claims; the stream carries none, and
+// TestSameDecisions checks that it does not.
+//
 // [Stream] is the deterministic 100,000-transaction workload, made by
 // package synth with its planted typologies. TestSameDecisions asserts that
 // the three agree on every transaction; BenchmarkPeers, BenchmarkHistory
