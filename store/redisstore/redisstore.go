@@ -65,9 +65,10 @@
 // back from the subject's newest event time (pruned in bounded steps once
 // the horizon moved by a 64th of it; a pending entry is kept until it is
 // settled or expires); a reservation or window that
-// would need older entries fails with [store.ErrOutOfRange]. Calendar
-// windows are summed from the retained entries, so a month cap needs a
-// retention of at least 31 days (the default is 35). Every write also sets
+// would need older entries fails with [store.ErrOutOfRange]. A calendar
+// period is first summed from the retained entries, and Aggregate sums
+// calendar windows from them, so month windows need a retention of at
+// least 31 days (the default is 35). Every write also sets
 // the subject's keys to expire after Options.IdleExpiry of wall-clock
 // inactivity (default: Retention + PendingTTL; the expiry is refreshed at
 // most every IdleExpiry/16, so keys may go that much sooner), so idle
@@ -97,7 +98,10 @@
 //
 // Network and server errors are returned wrapped (the engine turns them
 // into comply.ErrStore or Options.OnStoreError); a canceled context returns
-// the context's error. A script that ran when the connection broke may or
+// the context's error. Give the client ContextTimeoutEnabled so that the
+// caller's deadline, not the client's ReadTimeout, bounds a call to a Redis
+// that stopped answering (TestStoreFailure checks both a stopped and a
+// frozen server). A script that ran when the connection broke may or
 // may not have reserved: a retry with the same transaction id is safe,
 // since it answers [store.Duplicate] if the first attempt got through.
 package redisstore
