@@ -312,7 +312,7 @@ func inSpans(spans []span, t int64) bool {
 // scanDistinct is distinct for a subject not yet tracked (fewer than
 // trackMin entries): a scan of its entries.
 func (s *subject) scanDistinct(mask uint64, spans []span, skip int) int64 {
-	var buf [trackMin]string
+	var buf [8]string
 	seen := buf[:0]
 	for _, sp := range spans {
 		for i := lowerBound(s.entries, sp.lo); i < len(s.entries) && s.entries[i].t <= sp.hi; i++ {

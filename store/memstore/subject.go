@@ -655,12 +655,11 @@ func (s *subject) aggregate(q *store.Query, at int64, skip, skipPos int) (store.
 		if loc == nil {
 			loc = time.UTC
 		}
-		c := &calendar{kind: q.Window.Kind, loc: loc}
-		if start, _ := c.bounds(c.key(at)); start < s.cut {
+		spans = calendarSpans(q.Window.Kind, loc, at, buf[:0])
+		if spans[0].lo < s.cut { // the spans are exact: no slack needed
 			return store.Aggregate{}, outOfRange("%v window of %v reaches pruned entries",
 				q.Window.Kind, time.Unix(0, at).UTC())
 		}
-		spans = calendarSpans(q.Window.Kind, loc, at, buf[:0])
 	}
 	var tot totals
 	var last latest
