@@ -306,7 +306,8 @@ func (c *customer) exhausted(prior int, dense bool) bool {
 // BenchmarkCustomers measures one decision (as in BenchmarkHistory) on a
 // random customer among 10,000 or 1,000,000, each holding 4 entries spread
 // over the last 30 days, and reports the live heap per customer after
-// loading them (runtime.MemStats after GC). Each customer receives at most
+// loading them (runtime.MemStats after GC), and cpu-ns/op, the process CPU
+// time per decision (loads left out). Each customer receives at most
 // one decision before the population is rebuilt (untimed). Use a fixed
 // -benchtime (e.g. 200000x): loading 1,000,000 customers takes seconds.
 func BenchmarkCustomers(b *testing.B) {
@@ -352,11 +353,14 @@ func BenchmarkCustomers(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := -processCPU()
 			for i := range b.N {
 				if i > 0 && i%n == 0 {
+					cpu += processCPU()
 					b.StopTimer()
 					s = load()
 					b.StartTimer()
+					cpu -= processCPU()
 				}
 				name, id := names[(i%n)*7919%n], ids[i%n]
 				req.Subject, req.TxID, req.Time, req.Class = name, id, end, historyClasses[i%len(historyClasses)]
@@ -371,8 +375,10 @@ func BenchmarkCustomers(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			cpu += processCPU()
 			b.StopTimer()
 			b.ReportMetric(perCustomer, "B/customer")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
