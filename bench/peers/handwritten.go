@@ -53,6 +53,19 @@ var (
 	mccCashEquivalent = []string{"4829", "6051", "6540", "5816", "7994"}
 )
 
+// mirroredAML are the ids of the KR pack's monitoring rules (rules.yaml and
+// the built-in typologies the pack keeps) that the hand-written and Rego
+// peers mirror. TestSameRules checks it against the compiled pack, so a
+// rule added to the pack cannot go unmirrored unnoticed.
+var mirroredAML = []string{
+	"kr.vasp.travel_rule", "kr.aml.wire_info.domestic",
+	"aml.structuring.daily_threshold", "aml.pass_through.rapid_cash_out", "aml.carrier_billing.cash_out",
+	"aml.carrier_billing.cash_equivalent_near_cap", "aml.carrier_billing.resale", "aml.mule.fan_in", "aml.mule.fan_out",
+	"aml.dormant.reactivation", "aml.geo.fatf_call_for_action", "aml.geo.fatf_increased_monitoring", "aml.round_amount.burst",
+	"eu.aml.crypto.self_hosted_unproven", "aml.ato.new_device_new_payee", "aml.anomaly.amount_zscore",
+	"aml.scam.advance_fee_no_payout", "aml.scam.guaranteed_payout", "aml.scam.test_deposits_new_payee",
+}
+
 // The velocity facts, in the order of the hand-written queries.
 const (
 	qCashInDay = iota

@@ -66,6 +66,34 @@ func TestSameQueries(t *testing.T) {
 	}
 }
 
+// TestSameRules checks that the hand-written and Rego peers mirror every
+// monitoring rule of the compiled KR pack, and nothing else.
+func TestSameRules(t *testing.T) {
+	c, err := jurisdiction.Compile(kr.Pack())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, r := range c.AML.Rules() {
+		want = append(want, string(r.ID))
+	}
+	slices.Sort(want)
+	want = slices.Compact(want) // a rule may have dated versions
+	got := slices.Sorted(slices.Values(mirroredAML))
+	if !slices.Equal(want, got) {
+		t.Errorf("mirrored rules differ from the KR program's:\n got %v\nwant %v", got, want)
+	}
+	src, err := policyFS.ReadFile("policy/kr.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range want {
+		if !strings.Contains(string(src), `"rule": "`+id+`"`) {
+			t.Errorf("policy/kr.rego has no rule %s", id)
+		}
+	}
+}
+
 // TestSameDecisions runs the 100,000-transaction stream through comply, the
 // hand-written Go and OPA, each on its own fresh memstore, and asserts the
 // same outcome (action, rule ids, report duties) on every transaction. It
