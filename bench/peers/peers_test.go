@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/jurisdiction/kr"
@@ -82,6 +83,19 @@ func TestSameRules(t *testing.T) {
 	got := slices.Sorted(slices.Values(mirroredAML))
 	if !slices.Equal(want, got) {
 		t.Errorf("mirrored rules differ from the KR program's:\n got %v\nwant %v", got, want)
+	}
+	// The limit rows in force over the stream (2026) are those mirrored.
+	var rows []string
+	for _, r := range c.Limits.Rows() {
+		if !r.Disabled && r.InForce(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)) {
+			rows = append(rows, string(r.ID))
+		}
+	}
+	slices.Sort(rows)
+	mirroredRows := []string{"kr.aml.ctr.cash_in", "kr.aml.ctr.cash_out", "kr.carrier_billing.cashout_ban",
+		"kr.carrier_billing.monthly_cap", "kr.prepaid.cap.named", "kr.prepaid.cap.unnamed"}
+	if !slices.Equal(rows, mirroredRows) {
+		t.Errorf("KR limit rows in force: %v, mirrored: %v", rows, mirroredRows)
 	}
 	src, err := policyFS.ReadFile("policy/kr.rego")
 	if err != nil {
