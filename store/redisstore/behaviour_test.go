@@ -167,3 +167,40 @@ func TestKeysShareASlot(t *testing.T) {
 		t.Errorf("subjects KR/c1 and {KR/c1} share key %q", a[0])
 	}
 }
+
+// TestNoKeyWithoutExpiry: whatever a call creates — period totals on a
+// refusal, the voided set on an expiry found by a duplicate or a commit —
+// gets the idle expiry, so no key of an idle customer lives forever.
+func TestNoKeyWithoutExpiry(t *testing.T) {
+	c := singleClient(t)
+	s := newStore(t, c, &redisstore.Options{PendingTTL: 100 * time.Millisecond, IdleExpiry: time.Hour})
+	ctx := context.Background()
+	check := func(sub, after string) {
+		t.Helper()
+		for _, k := range s.Keys(sub) {
+			if ttl, err := c.PTTL(ctx, k).Result(); err != nil || ttl == -1 {
+				t.Errorf("after %s: key %s has no expiry (PTTL %v, %v)", after, k, ttl, err)
+			}
+		}
+	}
+	if res, err := s.Reserve(ctx, req("refused-first", "a", "50", monthCap("10"))); err != nil || res.Status != store.Refused {
+		t.Fatalf("Reserve = %v, %v", res, err)
+	}
+	check("refused-first", "a refusal")
+	for _, then := range []string{"duplicate", "commit", "aggregate"} {
+		sub := "expiring-" + then
+		if _, err := s.Reserve(ctx, req(sub, "a", "5", monthCap("10"))); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		switch then {
+		case "duplicate":
+			s.Reserve(ctx, req(sub, "a", "5"))
+		case "commit":
+			s.Commit(ctx, sub, "a")
+		case "aggregate":
+			s.Aggregate(ctx, &store.AggregateRequest{Subject: sub, At: t0, Queries: []store.Query{{Window: store.Window{Kind: store.Day}, Classes: 1 << 1}}})
+		}
+		check(sub, "an expiry found by a "+then)
+	}
+}

@@ -135,20 +135,25 @@ var reserveScript = redis.NewScript(luaCommon + `
 local id, t, class, ah, al = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local cur, cp, ret, ttl, idle, ncaps = ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local now = now_ms()
+-- finish returns x, first refreshing the TTLs if a key may have been created.
+local function finish(x)
+  if dirty then touch(idle, now, nil) end
+  return x
+end
 sweep(now)
 local old = redis.call('HGET', TX, id)
 if old then
   local st = string.sub(old, 1, 1)
   if st == 'x' then st = 'v' end
-  return {3, st}
+  return finish({3, st})
 end
 local meta = redis.call('HMGET', META, 'cur', 'nw', 'hz', 'tt', 'ph')
-if meta[1] and meta[1] ~= cur then return {-1, 'currency', meta[1]} end
+if meta[1] and meta[1] ~= cur then return finish({-1, 'currency', meta[1]}) end
 local nw = tonumber(meta[2]) or t
 if t > nw then nw = t end
 local hz = tonumber(meta[3])
 if hz == nil or nw - ret > hz then hz = nw - ret end
-if t < hz then return {-1, 'range', 'time'} end
+if t < hz then return finish({-1, 'range', 'time'}) end
 local caps, lo, hi = {}, nil, nil
 for i = 0, ncaps - 1 do
   local b = 12 + i * 13
@@ -162,7 +167,7 @@ for i = 0, ncaps - 1 do
     cap.field = ARGV[b + 2] .. ':' .. ARGV[b + 3]
     if cnt_get(cap.field) == nil then
       -- Track the period from now on: its totals from one scan.
-      if cap.a < hz then return {-1, 'range', 'period'} end
+      if cap.a < hz then return finish({-1, 'range', 'period'}) end
       local raw, tot = redis.call('ZRANGEBYSCORE', LIVE, ARGV[b + 2], '(' .. ARGV[b + 3]), {}
       for _, m in ipairs(raw) do
         local c, h, l = parse_member(m)
@@ -175,7 +180,7 @@ for i = 0, ncaps - 1 do
     end
   end
   if from then
-    if from < hz then return {-1, 'range', 'window'} end
+    if from < hz then return finish({-1, 'range', 'window'}) end
     if lo == nil or from < lo then lo = from end
     if hi == nil or to > hi then hi = to end
   end
@@ -255,7 +260,7 @@ for _, cap in ipairs(caps) do
     end
   end
   uh, ul = norm(uh, ul)
-  if uh > LIMIT or uh < -LIMIT then return {-1, 'overflow', tostring(cap.idx)} end
+  if uh > LIMIT or uh < -LIMIT then return finish({-1, 'overflow', tostring(cap.idx)}) end
   if over(uh + ah, ul + al, un + 1, cap) then
     local u = {cap.idx, uh, ul, un}
     if cap.observe then reached[#reached + 1] = u else bad[#bad + 1] = u end
@@ -265,7 +270,7 @@ local out
 if #bad > 0 then
   out = {2}
   for _, u in ipairs(bad) do for _, x in ipairs(u) do out[#out + 1] = x end end
-  return out
+  return finish(out)
 end
 local m = class .. ',' .. ARGV[4] .. ',' .. ARGV[5] .. ',' .. string.len(id) .. ',' .. id .. cp
 redis.call('HSET', TX, id, 'p' .. ARGV[2] .. '|' .. m)
@@ -329,12 +334,18 @@ local now = now_ms()
 sweep(now)
 local tt = tonumber(redis.call('HGET', META, 'tt'))
 local v = redis.call('HGET', TX, id)
-if not v then return {-1, 'notfound'} end
+if not v then
+  if dirty then touch(idle, now, nil) end
+  return {-1, 'notfound'}
+end
 local st, score, m = parse_tx(v)
 if op == 'c' then
-  if st == 'c' then return {0} end
-  if st == 'v' then return {-1, 'voided'} end
-  if st == 'x' then return {-1, 'expired'} end
+  if st ~= 'p' then
+    if dirty then touch(idle, now, nil) end
+    if st == 'c' then return {0} end
+    if st == 'v' then return {-1, 'voided'} end
+    return {-1, 'expired'}
+  end
   local c, h, l = parse_member(m)
   redis.call('HSET', TX, id, 'c' .. score .. '|' .. m)
   redis.call('ZREM', PEND, id)
@@ -343,8 +354,11 @@ if op == 'c' then
   touch(idle, now, tt)
   return {0}
 end
-if st == 'v' or st == 'x' then return {0} end
-if st == 'c' then return {-1, 'committed'} end
+if st ~= 'p' then
+  if dirty then touch(idle, now, nil) end
+  if st == 'c' then return {-1, 'committed'} end
+  return {0}
+end
 expire(id, v)
 redis.call('HSET', TX, id, 'v' .. score .. '|' .. m)
 touch(idle, now, tt)
