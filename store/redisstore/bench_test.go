@@ -71,45 +71,12 @@ func BenchmarkReserve(b *testing.B) {
 		b.Cleanup(func() { client.Close() })
 		s := newStore(b, client, nil)
 		run := func(b *testing.B, op func(ctx context.Context, i int) error) {
-			ctx := context.Background()
 			for i := range callers * 2 { // warm the pool and load the script
-				if err := op(ctx, -1-i); err != nil {
+				if err := op(context.Background(), -1-i); err != nil {
 					b.Fatal(err)
 				}
 			}
-			hook.n.Store(0)
-			usec0 := serverUsec(b, client)
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			errs := make(chan error, callers)
-			b.ResetTimer()
-			start := time.Now()
-			for range callers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := int(next.Add(1)) - 1
-						if i >= b.N {
-							return
-						}
-						if err := op(ctx, i); err != nil {
-							errs <- err
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			elapsed := time.Since(start)
-			b.StopTimer()
-			close(errs)
-			for err := range errs {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "decisions/s")
-			b.ReportMetric(float64(hook.n.Load())/float64(b.N), "round-trips/op")
-			b.ReportMetric(float64(serverUsec(b, client)-usec0)/float64(b.N), "redis-cpu-µs/op")
+			runCallers(b, callers, hook, client, op)
 		}
 		for _, commit := range []bool{false, true} {
 			name := "reserve"
@@ -138,6 +105,46 @@ func BenchmarkReserve(b *testing.B) {
 			run(b, func(ctx context.Context, _ int) error { return client.Ping(ctx).Err() })
 		})
 	}
+}
+
+// runCallers runs op(ctx, i) for i in [0, b.N) from callers goroutines and
+// reports decisions/s, round-trips/op (counted by hook) and
+// redis-cpu-µs/op (the server's CPU per op, INFO cpu).
+func runCallers(b *testing.B, callers int, hook *roundTrips, client redis.UniversalClient, op func(ctx context.Context, i int) error) {
+	ctx := context.Background()
+	hook.n.Store(0)
+	usec0 := serverUsec(b, client)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, callers)
+	b.ResetTimer()
+	start := time.Now()
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				if err := op(ctx, i); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "decisions/s")
+	b.ReportMetric(float64(hook.n.Load())/float64(b.N), "round-trips/op")
+	b.ReportMetric(float64(serverUsec(b, client)-usec0)/float64(b.N), "redis-cpu-µs/op")
 }
 
 // serverUsec is the CPU time the Redis server process used so far (INFO

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,45 +36,14 @@ func BenchmarkEvaluate(b *testing.B) {
 	seq := fmt.Sprint(time.Now().UnixNano())
 	const callers = 64
 	b.Run(fmt.Sprintf("kr/callers=%d", callers), func(b *testing.B) {
-		ctx := context.Background()
-		hook.n.Store(0)
-		usec0 := serverUsec(b, client)
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		errs := make(chan error, callers)
-		b.ResetTimer()
-		start := time.Now()
-		for range callers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					i := next.Add(1) - 1
-					if i >= int64(b.N) {
-						return
-					}
-					tx := krTx(fmt.Sprintf("%s-%d", seq, i), fmt.Sprint("c", i%10_000), at.Add(time.Duration(i)*time.Millisecond))
-					tx.Amount = payment.MustParseMoney(fmt.Sprintf("%d KRW", 1000+i%977))
-					d, err := eng.Evaluate(ctx, tx)
-					if err == nil && d.Reserved {
-						err = d.Commit(ctx)
-					}
-					if err != nil {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		elapsed := time.Since(start)
-		b.StopTimer()
-		close(errs)
-		for err := range errs {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "decisions/s")
-		b.ReportMetric(float64(hook.n.Load())/float64(b.N), "round-trips/op")
-		b.ReportMetric(float64(serverUsec(b, client)-usec0)/float64(b.N), "redis-cpu-µs/op")
+		runCallers(b, callers, hook, client, func(ctx context.Context, i int) error {
+			tx := krTx(fmt.Sprintf("%s-%d", seq, i), fmt.Sprint("c", i%10_000), at.Add(time.Duration(i)*time.Millisecond))
+			tx.Amount = payment.MustParseMoney(fmt.Sprintf("%d KRW", 1000+i%977))
+			d, err := eng.Evaluate(ctx, tx)
+			if err == nil && d.Reserved {
+				err = d.Commit(ctx)
+			}
+			return err
+		})
 	})
 }
