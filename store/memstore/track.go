@@ -96,8 +96,9 @@ func (tr *track) cum(k int) *prefix {
 
 // lower returns the index of the first point dated at or after t. Windows
 // mostly end near the newest point, so it answers the ends at once and
-// otherwise gallops back from the newest point before bisecting: the cost
-// grows with the log of the points after t, and touches recent memory.
+// otherwise gallops back from the newest point (up to 2^9 points) before
+// bisecting: the cost grows with the log of the points after t, touching
+// recent memory, and is at most about log n + 9 probes.
 func (tr *track) lower(t int64) int {
 	ts := tr.ts
 	n := len(ts)
@@ -112,7 +113,10 @@ func (tr *track) lower(t int64) int {
 	lo := hi - step
 	for lo > 0 && ts[lo] >= t {
 		hi = lo
-		step *= 2
+		if step *= 2; step > 1<<8 {
+			lo = 0 // far back: plain bisection is shorter
+			break
+		}
 		lo = max(hi-step, 0)
 	}
 	// ts[lo] < t <= ts[hi]

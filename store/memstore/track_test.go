@@ -15,19 +15,28 @@ import (
 
 func TestTrackLower(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	sizes := []int{300, 513, 2000}
 	for n := range 70 {
+		sizes = append(sizes, n)
+	}
+	checked := 0
+	for _, n := range sizes {
 		ts := make([]int64, n)
 		for i := range ts {
-			ts[i] = int64(rng.IntN(40))
+			ts[i] = int64(rng.IntN(40 + n))
 		}
 		slices.Sort(ts)
 		tr := &track{ts: ts}
-		for q := int64(-2); q < 43; q++ {
+		for q := int64(-2); q < int64(43+n); q++ {
 			want := sort.Search(n, func(i int) bool { return ts[i] >= q })
 			if got := tr.lower(q); got != want {
-				t.Fatalf("lower(%d) over %v = %d, want %d", q, ts, got, want)
+				t.Fatalf("lower(%d) over %d times = %d, want %d", q, n, got, want)
 			}
+			checked++
 		}
+	}
+	if checked < 2045 { // the 2,000-point track alone asks 2,045
+		t.Fatalf("only %d searches checked", checked)
 	}
 }
 
