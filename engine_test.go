@@ -350,7 +350,7 @@ func (factsDown) Aggregate(context.Context, *store.AggregateRequest) ([]store.Ag
 }
 
 func TestFactsFailureFailsClosed(t *testing.T) {
-	tx := mk("s2", payment.TierFull, payment.Card, payment.Payment, "1000 KRW", t0)
+	tx := mk("s2", payment.TierFull, payment.EWallet, payment.CashIn, "1000 KRW", t0)
 	st := factsDown{newMemstore(t)}
 	e, _ := newEngine(t, &comply.Options{Packs: []*jurisdiction.Pack{kr.Pack()}, Store: st})
 	if d, err := e.Evaluate(context.Background(), tx); !errors.Is(err, comply.ErrStore) || d != nil {
@@ -363,7 +363,7 @@ func TestFactsFailureFailsClosed(t *testing.T) {
 		t.Fatalf("after a failed evaluation: %+v, %v", aggs, err)
 	}
 	e, _ = newEngine(t, &comply.Options{Packs: []*jurisdiction.Pack{kr.Pack()}, Store: factsDown{newMemstore(t)}, OnStoreError: rule.Block})
-	d := mustEval(t, e, mk("s3", payment.TierFull, payment.Card, payment.Payment, "1000 KRW", t0))
+	d := mustEval(t, e, mk("s3", payment.TierFull, payment.EWallet, payment.CashIn, "1000 KRW", t0))
 	if d.Action != rule.Block || has(d, "comply.store_unavailable") == nil || d.Reserved {
 		t.Fatalf("fallback: %s reserved=%v %+v", d.Action, d.Reserved, d.Findings)
 	}

@@ -37,8 +37,8 @@ func benchCases(tb testing.TB, queries []FactQuery) []*benchCase {
 		facts map[string]Fact
 	}
 	history := map[string]Fact{
-		all30d:  {Count: 12, Sum: dec("3600000"), SumSquares: dec("3000000000000")},
-		all365d: {Count: 80}, all180d: {Count: 40},
+		cashIn30d: {Count: 12, Sum: dec("3600000"), SumSquares: dec("3000000000000")},
+		all365d:   {Count: 80}, all180d: {Count: 40},
 		all1h: {Count: 1, Sum: dec("12345"), LastAmount: dec("12345")},
 	}
 	with := func(extra map[string]Fact) map[string]Fact {
@@ -98,9 +98,9 @@ func benchCases(tb testing.TB, queries []FactQuery) []*benchCase {
 type handwritten struct {
 	rules map[rule.ID]*Rule
 	// indexes of the facts in the program's queries
-	cashInDay, cashIn24h, cashIn7d, cbMonth, cb24h, xfer24h, all1h, all30d, all180d, all365d int
-	queries                                                                                  []FactQuery
-	black, grey, eu, mcc                                                                     map[string]bool
+	cashInDay, cashIn24h, cashIn7d, cashIn30d, cbMonth, cb24h, xfer24h, all1h, all180d, all365d int
+	queries                                                                                     []FactQuery
+	black, grey, eu, mcc                                                                        map[string]bool
 }
 
 func newHandwritten(tb testing.TB, p *Program) *handwritten {
@@ -117,9 +117,9 @@ func newHandwritten(tb testing.TB, p *Program) *handwritten {
 		tb.Fatalf("no query %s", k)
 		return 0
 	}
-	h.cashInDay, h.cashIn24h, h.cashIn7d = idx(cashInDay), idx(cashIn24h), idx(cashIn7d)
+	h.cashInDay, h.cashIn24h, h.cashIn7d, h.cashIn30d = idx(cashInDay), idx(cashIn24h), idx(cashIn7d), idx(cashIn30d)
 	h.cbMonth, h.cb24h, h.xfer24h = idx(cbMonth), idx(cb24h), idx(xfer24h)
-	h.all1h, h.all30d, h.all180d, h.all365d = idx(all1h), idx(all30d), idx(all180d), idx(all365d)
+	h.all1h, h.all180d, h.all365d = idx(all1h), idx(all180d), idx(all365d)
 	set := func(l []string) map[string]bool {
 		m := map[string]bool{}
 		for _, s := range l {
@@ -307,7 +307,7 @@ func (h *handwritten) Evaluate(ctx context.Context, in *Input) ([]rule.Finding, 
 			}
 		}
 	}
-	if f := e.f(h.all30d); f.Count >= 5 {
+	if f := e.f(h.cashIn30d); tx.Direction == payment.CashIn && f.Count >= 5 {
 		mean := f.mean()
 		if amt.GreaterThan(mean.Mul(hwThree)) {
 			sd := f.stddev()
@@ -317,7 +317,7 @@ func (h *handwritten) Evaluate(ctx context.Context, in *Input) ([]rule.Finding, 
 					z = amt.Sub(mean).DivRound(sd, DivScale).Round(2).String()
 				}
 				out = append(out, h.finding("aml.anomaly.amount_zscore",
-					amt.String()+" "+cur+" against a 30-day mean of "+mean.Round(2).String()+" (stddev "+sd.Round(2).String()+", n="+strconv.FormatInt(f.Count, 10)+")",
+					"load of "+amt.String()+" "+cur+" against a 30-day load mean of "+mean.Round(2).String()+" (stddev "+sd.Round(2).String()+", n="+strconv.FormatInt(f.Count, 10)+")",
 					rule.Value{Name: "mean_30d", Value: mean.Round(2).String()}, rule.Value{Name: "stddev_30d", Value: sd.Round(2).String()},
 					rule.Value{Name: "z_score", Value: z}, rule.Value{Name: "history_count", Value: strconv.FormatInt(f.Count, 10)}))
 			}

@@ -70,8 +70,11 @@ func Builtin() []Rule {
 //   - ato_window (duration, 72h), ato_near_max_share (decimal, 0.9),
 //     ato_large_amount (decimal, 500000): library defaults (TYPOLOGIES.md §7).
 //   - anomaly_min_history (int, 5), anomaly_min_ratio (int, 3),
-//     anomaly_min_z (decimal, 4): library defaults for the amount anomaly
-//     score.
+//     anomaly_min_z (decimal, 4): library defaults for the load anomaly
+//     (aml.anomaly.amount_zscore): a cash_in is judged once the customer
+//     has at least anomaly_min_history earlier cash_in loads in 30 days,
+//     and fires above anomaly_min_ratio times their mean and anomaly_min_z
+//     standard deviations above it.
 //   - advance_fee_wait (duration, 24h): how long after the first payment to
 //     a payee a further deposit with nothing back counts as advance-fee.
 //     Library default (TYPOLOGIES.md §6).

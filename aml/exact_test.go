@@ -56,8 +56,8 @@ func TestExactThresholds(t *testing.T) {
 			})
 			return tx, nil, func(in *Input) { in.CounterpartyFirstSeen = t0; in.MaxAmount = dec("1000000") }
 		}},
-		{"aml.anomaly.amount_zscore", "49996", false, plain()(map[string]Fact{all30d: {Count: 10, Sum: dec("100000"), SumSquares: dec("1999800010")}})},
-		{"aml.anomaly.amount_zscore", "30000", true, plain()(map[string]Fact{all30d: {Count: 10, Sum: dec("100000"), SumSquares: dec("1000000000")}})},
+		{"aml.anomaly.amount_zscore", "49996", false, plain()(map[string]Fact{cashIn30d: {Count: 10, Sum: dec("100000"), SumSquares: dec("1999800010")}})},
+		{"aml.anomaly.amount_zscore", "30000", true, plain()(map[string]Fact{cashIn30d: {Count: 10, Sum: dec("100000"), SumSquares: dec("1000000000")}})},
 	}
 	eps := dec("0.000001")
 	for _, tc := range tests {

@@ -293,7 +293,7 @@ func TestCostBound(t *testing.T) {
 
 func TestConcurrentEvaluate(t *testing.T) {
 	p := builtinProgram(t)
-	src := &facts{m: map[string]Fact{cashInDay: {Count: 1, Sum: dec("6000000")}, all30d: {Count: 10, Sum: dec("100000"), SumSquares: dec("1999800010")}}}
+	src := &facts{m: map[string]Fact{cashInDay: {Count: 1, Sum: dec("6000000")}, cashIn30d: {Count: 10, Sum: dec("100000"), SumSquares: dec("1999800010")}}}
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)

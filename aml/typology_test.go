@@ -248,17 +248,31 @@ func TestTypologies(t *testing.T) {
 		{name: "ato/no device information", tx: fns(transfer, amount("900000"), cpty("KR")),
 			in: payeeSeen(0, "1000000")},
 
-		// amount anomaly against the customer's own history
-		{name: "anomaly/z-score 4 exactly", tx: fns(amount("49996")),
-			facts: map[string]Fact{all30d: spread}, want: ids("aml.anomaly.amount_zscore")},
-		{name: "anomaly/0.000001 below z 4", tx: fns(amount("49995.999999")),
+		// load anomaly against the customer's own earlier loads (cash_in)
+		{name: "anomaly/load at z-score 4 exactly", tx: fns(amount("49996")),
+			facts: map[string]Fact{cashIn30d: spread}, want: ids("aml.anomaly.amount_zscore")},
+		{name: "anomaly/load 0.000001 below z 4", tx: fns(amount("49995.999999")),
+			facts: map[string]Fact{cashIn30d: spread}},
+		{name: "anomaly/constant load history, 0.000001 above 3x mean", tx: fns(amount("30000.000001")),
+			facts: map[string]Fact{cashIn30d: flat}, want: ids("aml.anomaly.amount_zscore")},
+		{name: "anomaly/constant load history, 3x mean", tx: fns(amount("30000")),
+			facts: map[string]Fact{cashIn30d: flat}},
+		{name: "anomaly/five earlier loads is enough", tx: fns(amount("30000.000001")),
+			facts: map[string]Fact{cashIn30d: {Count: 5, Sum: dec("50000"), SumSquares: dec("500000000")}}, want: ids("aml.anomaly.amount_zscore")},
+		{name: "anomaly/four earlier loads is too little", tx: fns(amount("1000000")),
+			facts: map[string]Fact{cashIn30d: {Count: 4, Sum: dec("40000"), SumSquares: dec("400000000")}}},
+		{name: "anomaly/large load after small loads", tx: fns(amount("100000")),
+			facts: map[string]Fact{cashIn30d: {Count: 6, Sum: dec("30000"), SumSquares: dec("150000000")}}, want: ids("aml.anomaly.amount_zscore")},
+		{name: "anomaly/large payment after small payments", tx: fns(dir(payment.Payment), amount("100000")),
 			facts: map[string]Fact{all30d: spread}},
-		{name: "anomaly/constant history, 0.000001 above 3x mean", tx: fns(amount("30000.000001")),
-			facts: map[string]Fact{all30d: flat}, want: ids("aml.anomaly.amount_zscore")},
-		{name: "anomaly/constant history, 3x mean", tx: fns(amount("30000")),
-			facts: map[string]Fact{all30d: flat}},
-		{name: "anomaly/too little history", tx: fns(amount("1000000")),
-			facts: map[string]Fact{all30d: {Count: 4, Sum: dec("40000"), SumSquares: dec("400000000")}}},
+		{name: "anomaly/large payment after small loads", tx: fns(dir(payment.Payment), amount("100000")),
+			facts: map[string]Fact{all30d: spread, cashIn30d: spread}},
+		{name: "anomaly/large transfer after small loads", tx: fns(transfer, amount("100000")),
+			facts: map[string]Fact{all30d: spread, cashIn30d: spread}},
+		{name: "anomaly/load after small payments, no load history", tx: fns(amount("100000")),
+			facts: map[string]Fact{all30d: spread}},
+		{name: "anomaly/load in line with larger earlier loads", tx: fns(amount("100000")),
+			facts: map[string]Fact{all30d: spread, cashIn30d: {Count: 5, Sum: dec("500000"), SumSquares: dec("50000000000")}}},
 
 		// advance fee: a further deposit to a payee first paid 24h..30d ago, nothing back since
 		{name: "advance fee/second deposit 3 days after the first, nothing back", tx: fns(transfer, amount("300000"), cpty("KR")),
@@ -374,7 +388,7 @@ func TestFindingExplains(t *testing.T) {
 func TestFindingAnomalyValues(t *testing.T) {
 	p := builtinProgram(t)
 	tx := newTx(amount("60000"))
-	in := &Input{Tx: tx, Location: seoul, Facts: &facts{m: map[string]Fact{all30d: {Count: 10, Sum: dec("100000"), SumSquares: dec("1999800010")}}}}
+	in := &Input{Tx: tx, Location: seoul, Facts: &facts{m: map[string]Fact{cashIn30d: {Count: 10, Sum: dec("100000"), SumSquares: dec("1999800010")}}}}
 	fs, err := p.Evaluate(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)

@@ -128,13 +128,13 @@ func (g *Generator) plant(r *rand.Rand, c *customer, s Scenario, k int) {
 		tx.Counterparty = newParty(1, t)
 		trigger = 0
 	case AmountAnomaly:
+		// Six small e-wallet loads from the bank over ten days, then one
+		// load far above their average.
 		for i := 0; i < 6; i++ {
 			at := t.Add(-time.Duration(10-i)*24*time.Hour + time.Duration(r.IntN(3600))*time.Second)
-			tx := add(at, payment.Card, payment.Payment, 8_000+int64(r.IntN(71))*100)
-			tx.Merchant = &payment.Merchant{ID: fmt.Sprintf("m%04d", r.IntN(2000)), Category: "5411", Goods: payment.GoodsGeneral}
+			add(at, payment.EWallet, payment.CashIn, 8_000+int64(r.IntN(71))*100).Funding = payment.BankTransfer
 		}
-		tx := add(t, payment.Card, payment.Payment, int64(40+r.IntN(41))*11_000)
-		tx.Merchant = &payment.Merchant{ID: fmt.Sprintf("m%04d", r.IntN(2000)), Category: "5732", Goods: payment.GoodsGeneral}
+		add(t, payment.EWallet, payment.CashIn, int64(40+r.IntN(41))*11_000).Funding = payment.BankTransfer
 		trigger = 6
 		skip = window{t.Add(-31 * 24 * time.Hour), t.Add(time.Hour)}
 	}

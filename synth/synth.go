@@ -48,8 +48,8 @@ const (
 	// AccountTakeover: a new device (or a SIM swap) and a first-time payee,
 	// and a transfer of 500,000 KRW or more.
 	AccountTakeover Scenario = "account_takeover"
-	// AmountAnomaly: six small card payments over ten days, then one of 40
-	// to 80 times their mean.
+	// AmountAnomaly: six small e-wallet loads (cash_in) over ten days, then
+	// one load of 40 to 80 times their mean.
 	AmountAnomaly Scenario = "amount_anomaly"
 )
 

@@ -77,7 +77,6 @@ const (
 	qAll365d
 	qAll180d
 	qAll1h
-	qAll30d
 	qCashIn30d
 	qTransfer30d
 	numQueries
@@ -101,7 +100,6 @@ func handQueries() []aml.FactQuery {
 	qs[qAll365d] = aml.FactQuery{Window: roll(365 * day)}
 	qs[qAll180d] = aml.FactQuery{Window: roll(180 * day)}
 	qs[qAll1h] = aml.FactQuery{Window: roll(time.Hour)}
-	qs[qAll30d] = aml.FactQuery{Window: roll(30 * day)}
 	qs[qCashIn30d] = aml.FactQuery{Window: roll(30 * day), Directions: cashIn}
 	qs[qTransfer30d] = aml.FactQuery{Window: roll(30 * day), Directions: []payment.Direction{payment.Transfer}}
 	return qs
@@ -386,7 +384,7 @@ func (h *handwritten) monitor(tx *payment.Transaction, vel []store.Aggregate, o 
 		amount.GreaterThanOrEqual(krwATOLarge) { // KR has no per-transaction cap, so tx.max_amount is unset
 		o.add("aml.ato.new_device_new_payee", rule.Review)
 	}
-	if m := &vel[qAll30d]; m.Count >= 5 && anomalous(amount, m) {
+	if m := &vel[qCashIn30d]; tx.Direction == payment.CashIn && m.Count >= 5 && anomalous(amount, m) {
 		o.add("aml.anomaly.amount_zscore", rule.Review)
 	}
 	// The scam typologies.
@@ -412,8 +410,9 @@ func (h *handwritten) monitor(tx *payment.Transaction, vel []store.Aggregate, o 
 	}
 }
 
-// anomalous is the amount-anomaly test: more than three times the 30-day
-// mean (Sum/Count rounded to aml.DivScale places, as vel.mean_30d is) and
+// anomalous is the load-anomaly test on the earlier cash_in loads: more
+// than three times their 30-day mean (Sum/Count rounded to aml.DivScale
+// places, as vel.cash_in.mean_30d is) and
 // a constant history or a z-score of at least 4, compared exactly as
 // (n·x − Σx)² ≥ 16·(n·Σx² − (Σx)²).
 func anomalous(amount decimal.Decimal, m *store.Aggregate) bool {

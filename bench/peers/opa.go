@@ -31,7 +31,6 @@ var velNames = [numQueries]string{
 	qAll365d:     "all_365d",
 	qAll180d:     "all_180d",
 	qAll1h:       "all_1h",
-	qAll30d:      "all_30d",
 	qCashIn30d:   "cash_in_30d",
 	qTransfer30d: "transfer_30d",
 }

@@ -233,11 +233,13 @@ new_device if tx.time - input.device.first_seen < 259200000000000
 
 new_device if tx.time - input.device.sim_changed < 259200000000000
 
-# More than three times the 30-day mean (Σx/n rounded half away from zero
-# to 18 places, as comply's vel.mean_30d), and a constant history or a
-# z-score of at least 4: (n·x − Σx)² ≥ 16·(n·Σx² − (Σx)²).
+# A load (cash_in) more than three times the mean of the customer's earlier
+# loads in 30 days (Σx/n rounded half away from zero to 18 places, as
+# comply's vel.cash_in.mean_30d), and a constant history or a z-score of at
+# least 4: (n·x − Σx)² ≥ 16·(n·Σx² − (Σx)²).
 aml contains {"rule": "aml.anomaly.amount_zscore", "action": "review"} if {
-	v := input.vel.all_30d
+	tx.direction == "cash_in"
+	v := input.vel.cash_in_30d
 	v.count >= 5
 	scaled := v.sum * 1000000000000000000
 	r := scaled % v.count
