@@ -60,13 +60,15 @@ func TestRecovery(t *testing.T) {
 		if recOld.hit[s] != recOld.planted[s] || recNew.hit[s] != recNew.planted[s] {
 			t.Errorf("%s: recovered %d (old) and %d (new) of %d", s, recOld.hit[s], recNew.hit[s], recOld.planted[s])
 		}
-		// The amount anomaly rule is noisy on mixed-channel histories
-		// (BENCHMARKS.md); rapid cash-out fires on ordinary top-up and
-		// withdraw; the others must stay under 0.5 % of customers.
+		// The load anomaly fires on an ordinary customer's occasional
+		// large top-up after small ones (7.4 % here, 42.4 % when it judged
+		// every channel and direction together); rapid cash-out fires on
+		// ordinary top-up and withdraw; the others must stay under 0.5 %
+		// of customers.
 		limit := 0.005
 		switch s {
 		case synth.AmountAnomaly:
-			limit = 1
+			limit = 0.10
 		case synth.RapidCashOut:
 			limit = 0.02
 		}
