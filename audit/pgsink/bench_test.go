@@ -2,6 +2,7 @@ package pgsink_test
 
 import (
 	"context"
+	"github.com/comply-go/comply/internal/pgtest"
 	"testing"
 
 	"github.com/comply-go/comply/audit"
@@ -14,8 +15,8 @@ import (
 //
 //	go test ./audit/pgsink -run '^$' -bench . -benchmem
 func BenchmarkAppend(b *testing.B) {
-	d := dsn(b)
-	schema := testSchema(b, d)
+	d := pgtest.DSN(b)
+	schema := pgtest.Schema(b, d, "pgsink_test_")
 	s, err := pgsink.New(context.Background(), &pgsink.Options{DSN: d, Schema: schema})
 	if err != nil {
 		b.Fatal(err)

@@ -3,11 +3,9 @@ package pgsink_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
+	"github.com/comply-go/comply/internal/pgtest"
 	"sync"
 	"testing"
 	"time"
@@ -20,50 +18,6 @@ import (
 	"github.com/comply-go/comply/rule"
 	"github.com/jackc/pgx/v5"
 )
-
-// dsn returns COMPLY_TEST_PG_DSN, skipping the test when it is unset and
-// failing it when it is set but PostgreSQL does not answer.
-func dsn(t testing.TB) string {
-	t.Helper()
-	d := os.Getenv("COMPLY_TEST_PG_DSN")
-	if d == "" {
-		t.Skip("COMPLY_TEST_PG_DSN not set")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, d)
-	if err != nil {
-		t.Fatalf("COMPLY_TEST_PG_DSN is set but PostgreSQL does not answer: %v", err)
-	}
-	defer conn.Close(ctx)
-	if err := conn.Ping(ctx); err != nil {
-		t.Fatalf("COMPLY_TEST_PG_DSN is set but PostgreSQL does not answer: %v", err)
-	}
-	return d
-}
-
-// testSchema returns a schema name unique to the test, dropped with its
-// tables when the test ends.
-func testSchema(t testing.TB, dsn string) string {
-	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "pgsink_test_" + hex.EncodeToString(b[:])
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return schema
-}
 
 func open(t *testing.T, opts *pgsink.Options) *pgsink.Sink {
 	t.Helper()
@@ -103,8 +57,8 @@ func export(t *testing.T, s *pgsink.Sink) (*audit.Result, []byte, error) {
 // would have) and many goroutines to one table: the chain must stay
 // linear and verify.
 func TestSharedChain(t *testing.T) {
-	d := dsn(t)
-	schema := testSchema(t, d)
+	d := pgtest.DSN(t)
+	schema := pgtest.Schema(t, d, "pgsink_test_")
 	key := []byte("pgsink-test-key-0123456789")
 	var logs []*audit.Log
 	for range 2 {
@@ -147,7 +101,7 @@ func TestSharedChain(t *testing.T) {
 // TestTamper changes the stored log with SQL and checks that Verify on the
 // export finds it.
 func TestTamper(t *testing.T) {
-	d := dsn(t)
+	d := pgtest.DSN(t)
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -164,7 +118,7 @@ func TestTamper(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			schema := testSchema(t, d)
+			schema := pgtest.Schema(t, d, "pgsink_test_")
 			s := open(t, &pgsink.Options{DSN: d, Schema: schema, Table: "decisions"})
 			l, err := audit.New(s, &audit.Options{Plain: true})
 			if err != nil {
@@ -207,8 +161,8 @@ func TestOptions(t *testing.T) {
 // TestReopen checks that a new sink on an existing table continues the
 // chain, and that Append after Close fails without writing.
 func TestReopen(t *testing.T) {
-	d := dsn(t)
-	schema := testSchema(t, d)
+	d := pgtest.DSN(t)
+	schema := pgtest.Schema(t, d, "pgsink_test_")
 	ctx := context.Background()
 	for round := range 3 {
 		s, err := pgsink.New(ctx, &pgsink.Options{DSN: d, Schema: schema})

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"github.com/comply-go/comply/internal/pgtest"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -109,8 +110,8 @@ func runCallers(b *testing.B, callers int, op func(caller, i int) error) {
 // A decision is one Reserve; settling it (Commit) is one more round trip,
 // measured by the "reserve+commit" sub-benchmarks.
 func BenchmarkReserve(b *testing.B) {
-	d := dsn(b)
-	schema := testSchema(b, d)
+	d := pgtest.DSN(b)
+	schema := pgtest.Schema(b, d, "pgstore_test_")
 	open(b, &pgstore.Options{DSN: d, Schema: schema}).Close() // migrate once
 	caps := benchCaps()
 	t0 := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
@@ -185,8 +186,8 @@ func BenchmarkReserve(b *testing.B) {
 // reads about that many entries and its day and month caps sum a day's and
 // up to a month's worth, against the same four caps as BenchmarkReserve.
 func BenchmarkReserveHeavySubject(b *testing.B) {
-	d := dsn(b)
-	schema := testSchema(b, d)
+	d := pgtest.DSN(b)
+	schema := pgtest.Schema(b, d, "pgstore_test_")
 	st := open(b, &pgstore.Options{DSN: d, Schema: schema})
 	caps := benchCaps()
 	for i := range caps {

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"github.com/comply-go/comply/internal/pgtest"
 	"os"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 // must stay within the cap with no committed reservation lost and none
 // counted twice. The parent then checks the tables directly.
 func TestCrossProcess(t *testing.T) {
-	d := dsn(t)
+	d := pgtest.DSN(t)
 	// The children run this same function: only the parent (no
 	// COMPLY_STORETEST_CHILD in its environment) cleans up and checks SQL.
 	parent := os.Getenv("COMPLY_STORETEST_CHILD") == ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/comply-go/comply/internal/pgtest"
 	"io"
 	"net"
 	"net/url"
@@ -209,8 +210,8 @@ func settleGoroutines(t *testing.T, baseline int) {
 // configured OnStoreError decision while it refuses connections, leaks no
 // goroutine, and resumes once the server is back.
 func TestFaults(t *testing.T) {
-	d := dsn(t)
-	schema := testSchema(t, d)
+	d := pgtest.DSN(t)
+	schema := pgtest.Schema(t, d, "pgstore_test_")
 	// Create the schema directly, so the store through the proxy needs no
 	// migration.
 	open(t, &pgstore.Options{DSN: d, Schema: schema}).Close()

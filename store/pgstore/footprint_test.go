@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"github.com/comply-go/comply/internal/pgtest"
 	"sync"
 	"testing"
 	"time"
@@ -54,8 +55,8 @@ func TestFootprint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("footprint measurement skipped in -short mode")
 	}
-	d := dsn(t)
-	schema := testSchema(t, d)
+	d := pgtest.DSN(t)
+	schema := pgtest.Schema(t, d, "pgstore_test_")
 	st := open(t, &pgstore.Options{DSN: d, Schema: schema, ConfigurePool: func(c *pgxpool.Config) { c.MaxConns = 16 }})
 	ctx := context.Background()
 	caps := benchCaps()

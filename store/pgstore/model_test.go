@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/comply-go/comply/internal/pgtest"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -151,8 +152,8 @@ func runModel(t *testing.T, pg *pgstore.Store, seed uint64, steps int) {
 // TestAgainstMemstore plays random sequences on pgstore and the reference
 // memstore and requires identical answers.
 func TestAgainstMemstore(t *testing.T) {
-	d := dsn(t)
-	pg := open(t, &pgstore.Options{DSN: d, Schema: testSchema(t, d)})
+	d := pgtest.DSN(t)
+	pg := open(t, &pgstore.Options{DSN: d, Schema: pgtest.Schema(t, d, "pgstore_test_")})
 	for seed := range uint64(8) {
 		runModel(t, pg, seed, 400)
 	}
@@ -162,8 +163,8 @@ func TestAgainstMemstore(t *testing.T) {
 //
 //	go test ./store/pgstore -run '^$' -fuzz FuzzAgainstMemstore -fuzztime 60s
 func FuzzAgainstMemstore(f *testing.F) {
-	d := dsn(f)
-	schema := testSchema(f, d)
+	d := pgtest.DSN(f)
+	schema := pgtest.Schema(f, d, "pgstore_test_")
 	pg := open(f, &pgstore.Options{DSN: d, Schema: schema})
 	for _, s := range []uint64{100, 101, 102} {
 		f.Add(s)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/comply-go/comply/internal/pgtest"
 	"sync"
 	"testing"
 	"time"
@@ -59,8 +60,8 @@ func tables(t *testing.T, dsn, schema string) []string {
 }
 
 func TestMigrateIdempotent(t *testing.T) {
-	d := dsn(t)
-	schema := testSchema(t, d)
+	d := pgtest.DSN(t)
+	schema := pgtest.Schema(t, d, "pgstore_test_")
 	// Four stores migrate the same new schema at once.
 	var wg sync.WaitGroup
 	stores := make([]*pgstore.Store, 4)
@@ -118,8 +119,8 @@ func TestMigrateIdempotent(t *testing.T) {
 // subject's newest are deleted, requests that would need them fail with
 // ErrOutOfRange, and balances survive.
 func TestRetention(t *testing.T) {
-	d := dsn(t)
-	schema := testSchema(t, d)
+	d := pgtest.DSN(t)
+	schema := pgtest.Schema(t, d, "pgstore_test_")
 	const retention = 48 * time.Hour
 	s := open(t, &pgstore.Options{DSN: d, Schema: schema, Retention: retention})
 	ctx := t.Context()
@@ -208,8 +209,8 @@ func TestRetention(t *testing.T) {
 // TestSurvivesReopen checks that what one store recorded is seen by a new
 // store on the same schema, as after a process restart.
 func TestSurvivesReopen(t *testing.T) {
-	d := dsn(t)
-	schema := testSchema(t, d)
+	d := pgtest.DSN(t)
+	schema := pgtest.Schema(t, d, "pgstore_test_")
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	caps := []store.Cap{{ID: "day", Window: store.Window{Kind: store.Day}, Classes: 1 << 1, MaxAmount: decimal.NewNullDecimal(decimal.NewFromInt(1000))}}
@@ -238,8 +239,8 @@ func TestSurvivesReopen(t *testing.T) {
 // fails with ErrExpired; committed entries and fresh pending ones still
 // count.
 func TestPendingTTL(t *testing.T) {
-	d := dsn(t)
-	schema := testSchema(t, d)
+	d := pgtest.DSN(t)
+	schema := pgtest.Schema(t, d, "pgstore_test_")
 	const ttl = time.Second
 	s := open(t, &pgstore.Options{DSN: d, Schema: schema, PendingTTL: ttl})
 	never := open(t, &pgstore.Options{DSN: d, Schema: schema, PendingTTL: -1, DisableMigrate: true})
@@ -316,8 +317,8 @@ func TestPendingTTL(t *testing.T) {
 // the change, and the evening before stays in the day before, as in
 // memstore.
 func TestSkippedMidnight(t *testing.T) {
-	d := dsn(t)
-	s := open(t, &pgstore.Options{DSN: d, Schema: testSchema(t, d)})
+	d := pgtest.DSN(t)
+	s := open(t, &pgstore.Options{DSN: d, Schema: pgtest.Schema(t, d, "pgstore_test_")})
 	santiago, err := time.LoadLocation("America/Santiago")
 	if err != nil {
 		t.Fatal(err)
