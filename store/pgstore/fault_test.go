@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/comply-go/comply/internal/pgtest"
-	"io"
 	"net"
 	"net/url"
 	"runtime"
@@ -15,6 +13,8 @@ import (
 	"time"
 
 	"github.com/comply-go/comply"
+	"github.com/comply-go/comply/internal/pgtest"
+	"github.com/comply-go/comply/internal/tcpproxy"
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/jurisdiction/kr"
 	"github.com/comply-go/comply/payment"
@@ -22,144 +22,28 @@ import (
 	"github.com/comply-go/comply/store/pgstore"
 )
 
-// proxy is a TCP proxy in front of PostgreSQL that a test can cut: in
-// state "hang" it forwards nothing (a server that stopped answering), in
-// state "reset" it closes every connection (a server that went away).
-type proxy struct {
-	ln       net.Listener
-	upstream string
-	mu       sync.Mutex
-	state    string // "up", "hang" or "reset"
-	conns    map[net.Conn]struct{}
-	wg       sync.WaitGroup
-}
-
-func newProxy(t *testing.T, upstream string) *proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{ln: ln, upstream: upstream, state: "up", conns: map[net.Conn]struct{}{}}
-	p.wg.Add(1)
-	go p.serve()
-	return p
-}
-
-func (p *proxy) addr() string { return p.ln.Addr().String() }
-
-func (p *proxy) serve() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		state := p.state
-		if state != "reset" {
-			p.conns[c] = struct{}{}
-		}
-		p.mu.Unlock()
-		switch state {
-		case "reset":
-			c.Close()
-		case "hang": // accept, never answer
-		default:
-			up, err := net.Dial("tcp", p.upstream)
-			if err != nil {
-				p.drop(c)
-				continue
-			}
-			p.track(up)
-			p.wg.Add(2)
-			go p.pipe(up, c)
-			go p.pipe(c, up)
-		}
-	}
-}
-
-func (p *proxy) track(c net.Conn) {
-	p.mu.Lock()
-	p.conns[c] = struct{}{}
-	p.mu.Unlock()
-}
-
-func (p *proxy) drop(c net.Conn) {
-	p.mu.Lock()
-	delete(p.conns, c)
-	p.mu.Unlock()
-	c.Close()
-}
-
-// pipe copies src to dst until either fails, then closes both; stopped by
-// a hang, it keeps both open (silent) until the proxy leaves that state.
-func (p *proxy) pipe(dst, src net.Conn) {
-	defer p.wg.Done()
-	_, err := io.Copy(dst, src)
-	if ne, ok := err.(net.Error); ok && ne.Timeout() {
-		for p.get() == "hang" {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	p.drop(dst)
-	p.drop(src)
-}
-
-func (p *proxy) get() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.state
-}
-
-// set changes the state. Cutting to "hang" freezes the open connections:
-// they stay open and nothing more is forwarded until the state changes
-// again, when they are closed; "reset" and "up" close them all.
-func (p *proxy) set(state string) {
-	p.mu.Lock()
-	p.state = state
-	conns := make([]net.Conn, 0, len(p.conns))
-	for c := range p.conns {
-		conns = append(conns, c)
-	}
-	p.mu.Unlock()
-	switch state {
-	case "hang":
-		// Stop forwarding: an expired read deadline on both sides makes
-		// io.Copy stop without closing the client's socket, so the client
-		// sees a silent server.
-		for _, c := range conns {
-			_ = c.SetReadDeadline(time.Unix(1, 0))
-		}
-	case "reset", "up":
-		for _, c := range conns {
-			p.drop(c)
-		}
-	}
-}
-
-func (p *proxy) close() {
-	p.ln.Close()
-	p.set("reset")
-	p.wg.Wait()
-}
-
-// viaProxy rewrites a URL DSN to connect through addr.
-func viaProxy(t *testing.T, dsn, addr string) (rewritten, upstream string) {
+// viaProxy starts a proxy in front of the server of a URL DSN and returns
+// the proxy and the DSN rewritten to connect through it.
+func viaProxy(t *testing.T, dsn string) (*tcpproxy.Proxy, string) {
 	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil || u.Host == "" {
 		t.Fatalf("the fault test needs a URL DSN (postgres://host:port/db): %q", dsn)
 	}
-	upstream = u.Host
+	upstream := u.Host
 	if u.Port() == "" {
 		upstream = net.JoinHostPort(u.Hostname(), "5432")
 	}
-	u.Host = addr
+	px, err := tcpproxy.New(upstream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { px.Close() })
+	u.Host = px.Addr()
 	q := u.Query()
 	q.Set("connect_timeout", "5")
 	u.RawQuery = q.Encode()
-	return u.String(), upstream
+	return px, u.String()
 }
 
 var txSeq atomic.Int64
@@ -217,9 +101,7 @@ func TestFaults(t *testing.T) {
 	open(t, &pgstore.Options{DSN: d, Schema: schema}).Close()
 
 	baseline := quietGoroutines()
-	px := newProxy(t, "")
-	viaDSN, upstream := viaProxy(t, d, px.addr())
-	px.upstream = upstream
+	px, viaDSN := viaProxy(t, d)
 
 	ctx := context.Background()
 	st, err := pgstore.New(ctx, &pgstore.Options{DSN: viaDSN, Schema: schema, Retention: 400 * 24 * time.Hour, DisableMigrate: true})
@@ -279,7 +161,7 @@ func TestFaults(t *testing.T) {
 
 	// The server hangs: every Evaluate fails with ErrStore (wrapping the
 	// deadline) within the deadline, never hangs, never panics.
-	px.set("hang")
+	px.Set(tcpproxy.Hang)
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Add(1)
@@ -303,7 +185,7 @@ func TestFaults(t *testing.T) {
 	wg.Wait()
 
 	// The server refuses connections: ErrStore at once, or the fallback.
-	px.set("reset")
+	px.Set(tcpproxy.Down)
 	for w := range 4 {
 		dec, took, err := eval(strict, fmt.Sprintf("cust-%d", w))
 		if !errors.Is(err, comply.ErrStore) || dec != nil {
@@ -322,7 +204,7 @@ func TestFaults(t *testing.T) {
 	}
 
 	// Back up: work resumes (the pool replaces its broken connections).
-	px.set("up")
+	px.Set(tcpproxy.Up)
 	resumed := false
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if _, _, err := eval(strict, "probe"); err == nil {
@@ -338,6 +220,6 @@ func TestFaults(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	px.close()
+	px.Close()
 	settleGoroutines(t, baseline)
 }

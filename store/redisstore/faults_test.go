@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"runtime"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/comply-go/comply"
+	"github.com/comply-go/comply/internal/tcpproxy"
 	"github.com/comply-go/comply/jurisdiction"
 	"github.com/comply-go/comply/jurisdiction/kr"
 	"github.com/comply-go/comply/payment"
@@ -22,95 +21,14 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// proxy is a TCP proxy in front of the real Redis that the test can cut:
-// down closes every connection and refuses new ones (the server stopped),
-// hang keeps connections open but forwards nothing (the server froze).
-type proxy struct {
-	ln     net.Listener
-	target string
-	mode   atomic.Int32 // 0 up, 1 down, 2 hang
-	mu     sync.Mutex
-	conns  map[net.Conn]bool
-	wg     sync.WaitGroup
-}
-
-const (
-	proxyUp int32 = iota
-	proxyDown
-	proxyHang
-)
-
-func newProxy(t *testing.T, target string) *proxy {
+func newProxy(t *testing.T, target string) *tcpproxy.Proxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := tcpproxy.New(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, target: target, conns: map[net.Conn]bool{}}
-	p.wg.Add(1)
-	go p.accept()
-	t.Cleanup(func() {
-		ln.Close()
-		p.dropAll()
-		p.wg.Wait()
-	})
+	t.Cleanup(func() { p.Close() })
 	return p
-}
-
-func (p *proxy) track(c net.Conn) {
-	p.mu.Lock()
-	p.conns[c] = true
-	p.mu.Unlock()
-}
-
-func (p *proxy) dropAll() {
-	p.mu.Lock()
-	for c := range p.conns {
-		c.Close()
-		delete(p.conns, c)
-	}
-	p.mu.Unlock()
-}
-
-func (p *proxy) set(mode int32) {
-	p.mode.Store(mode)
-	if mode != proxyUp {
-		p.dropAll()
-	}
-}
-
-func (p *proxy) accept() {
-	defer p.wg.Done()
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		switch p.mode.Load() {
-		case proxyDown:
-			c.Close()
-			continue
-		case proxyHang:
-			p.track(c) // held open and silent until the mode changes
-			continue
-		}
-		s, err := net.Dial("tcp", p.target)
-		if err != nil {
-			c.Close()
-			continue
-		}
-		p.track(c)
-		p.track(s)
-		p.wg.Add(2)
-		pipe := func(dst, src net.Conn) {
-			defer p.wg.Done()
-			io.Copy(dst, src)
-			dst.Close()
-			src.Close()
-		}
-		go pipe(s, c)
-		go pipe(c, s)
-	}
 }
 
 // fellBack reports whether d is the OnStoreError fallback decision.
@@ -161,17 +79,17 @@ func TestStoreFailure(t *testing.T) {
 	singleClient(t) // fails if the server does not answer
 	for _, tc := range []struct {
 		name     string
-		mode     int32
+		mode     tcpproxy.State
 		fallback rule.Action
 	}{
-		{"down", proxyDown, rule.ActionUnspecified},
-		{"down with fallback", proxyDown, rule.Review},
-		{"hang", proxyHang, rule.ActionUnspecified},
+		{"down", tcpproxy.Down, rule.ActionUnspecified},
+		{"down with fallback", tcpproxy.Down, rule.Review},
+		{"hang", tcpproxy.Hang, rule.ActionUnspecified},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newProxy(t, addr)
 			client := redis.NewClient(&redis.Options{
-				Addr:                  p.ln.Addr().String(),
+				Addr:                  p.Addr(),
 				ContextTimeoutEnabled: true, // honour the caller's deadline on reads and writes
 				MaxRetries:            -1,
 			})
@@ -242,7 +160,7 @@ func TestStoreFailure(t *testing.T) {
 				}()
 			}
 			time.Sleep(100 * time.Millisecond)
-			p.set(tc.mode)
+			p.Set(tc.mode)
 			time.Sleep(1200 * time.Millisecond)
 			close(stop)
 			wg.Wait()
@@ -253,7 +171,7 @@ func TestStoreFailure(t *testing.T) {
 			if failures.Load() == 0 {
 				t.Fatal("no Evaluate failed while the server was away: the fault was not exercised")
 			}
-			p.set(proxyUp)
+			p.Set(tcpproxy.Up)
 			if n := settle(t, baseline); n > baseline {
 				buf := make([]byte, 1<<20)
 				t.Fatalf("%d goroutines after the fault, %d before:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
