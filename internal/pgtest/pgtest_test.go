@@ -32,29 +32,27 @@ func TestSchemaIsUniqueAndDropped(t *testing.T) {
 	}
 }
 
-func exec(t *testing.T, dsn, sql string) {
+func connect(t *testing.T, dsn string) *pgx.Conn {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
+	conn, err := pgx.Connect(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+func exec(t *testing.T, dsn, sql string) {
+	t.Helper()
+	if _, err := connect(t, dsn).Exec(context.Background(), sql); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func exists(t *testing.T, dsn, schema string) bool {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	var n int
-	if err := conn.QueryRow(ctx, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = $1", schema).Scan(&n); err != nil {
+	if err := connect(t, dsn).QueryRow(context.Background(), "SELECT count(*) FROM information_schema.schemata WHERE schema_name = $1", schema).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n == 1
