@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -338,6 +339,20 @@ func orDash(s string) string {
 	return s
 }
 
+// loadPackFolder loads the pack in folder dir of fsys (named name in
+// errors); an overlay is layered over the built-in pack it extends.
+func loadPackFolder(fsys fs.FS, dir, name string) (*jurisdiction.Pack, error) {
+	p, err := jurisdiction.Load(fsys, dir)
+	if err != nil || p.Extends == "" {
+		return p, err
+	}
+	base := builtinPack(strings.ToUpper(p.Extends))
+	if base == nil {
+		return nil, fmt.Errorf("%s extends %s, which is not a built-in pack", name, p.Extends)
+	}
+	return jurisdiction.Overlay(base, p)
+}
+
 // evalPacks returns the packs to judge by: the built-in packs (all, or
 // those named in codes) with each folder of dirs replacing the built-in
 // pack of its code. It prints errors and returns exit code 2 on failure.
@@ -360,15 +375,7 @@ func evalPacks(dirs, codes []string, stderr io.Writer) ([]*jurisdiction.Pack, in
 	}
 	for _, d := range dirs {
 		fsys, dir, root := dirFS(d)
-		p, err := jurisdiction.Load(fsys, dir)
-		if err == nil && p.Extends != "" {
-			base := builtinPack(p.Extends)
-			if base == nil {
-				err = fmt.Errorf("%s extends %s, which is not a built-in pack", d, p.Extends)
-			} else {
-				p, err = jurisdiction.Overlay(base, p)
-			}
-		}
+		p, err := loadPackFolder(fsys, dir, d)
 		if err != nil {
 			list := rule.AsList(err)
 			if len(list) == 0 {

@@ -33,7 +33,7 @@ import (
 func runReplay(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	var packs packFlags
+	var packs listFlag
 	fset.Var(&packs, "pack", "a `PACK` folder or built-in pack code; give it twice: OLD, then NEW")
 	jsonOut := fset.Bool("json", false, "print the result as a JSON object")
 	htmlOut := fset.String("html", "", "write an HTML report with charts to `FILE`")
@@ -165,18 +165,7 @@ func writeReport(path, input string, res *replay.Result) error {
 // layered over the built-in pack it extends), else a built-in pack code.
 func loadPack(arg string) (*jurisdiction.Pack, error) {
 	if st, err := os.Stat(arg); err == nil && st.IsDir() {
-		p, err := jurisdiction.Load(os.DirFS(arg), ".")
-		if err != nil {
-			return nil, err
-		}
-		if p.Extends == "" {
-			return p, nil
-		}
-		base := builtinPack(strings.ToUpper(p.Extends))
-		if base == nil {
-			return nil, fmt.Errorf("%s extends %s, which is not a built-in pack", arg, p.Extends)
-		}
-		return jurisdiction.Overlay(base, p)
+		return loadPackFolder(os.DirFS(arg), ".", arg)
 	}
 	if p := builtinPack(strings.ToUpper(arg)); p != nil {
 		return p, nil
@@ -199,16 +188,6 @@ func printPackError(w io.Writer, arg string, err error) {
 		fmt.Fprintln(w, e.Error())
 	}
 	fmt.Fprintf(w, "comply replay: --pack %s: does not load\n", arg)
-}
-
-// packFlags collects the --pack arguments in order.
-type packFlags []string
-
-func (p *packFlags) String() string { return strings.Join(*p, ",") }
-
-func (p *packFlags) Set(s string) error {
-	*p = append(*p, s)
-	return nil
 }
 
 // progressFlag is --progress: a boolean flag that defaults to auto.
