@@ -58,6 +58,20 @@ var evalStdin io.Reader = os.Stdin
 // maxTxLine is the longest transaction line comply eval reads.
 const maxTxLine = 1 << 20
 
+// parseArgs parses args with parseInterspersed. When it fails, ok is false
+// and code is the exit code: 0 for -h, 2 for a usage error (the flag set has
+// printed it).
+func parseArgs(fset *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
+	pos, err := parseInterspersed(fset, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, 0, false
+	}
+	if err != nil {
+		return nil, 2, false
+	}
+	return pos, 0, true
+}
+
 // runEval implements "comply eval": it reads JSON lines of transactions
 // (payment.ParseTransactionJSON, one per line; blank lines skipped) from
 // FILE or standard input, judges each with an engine on the embedded
@@ -96,12 +110,9 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Judges JSON lines of transactions and prints one decision per line.")
 		fset.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fset, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	pos, code, ok := parseArgs(fset, args)
+	if !ok {
+		return code
 	}
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "comply eval: "+format+"\n", a...)
@@ -115,6 +126,7 @@ func runEval(args []string, stdout, stderr io.Writer) int {
 	}
 	var fixed time.Time
 	if *nowFlag != "" {
+		var err error
 		if fixed, err = time.Parse(time.RFC3339Nano, *nowFlag); err != nil {
 			return usageErr("--now: %v", err)
 		}

@@ -39,12 +39,9 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Checks the hash chain of an audit log and names the first bad record.")
 		fset.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fset, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	pos, code, ok := parseArgs(fset, args)
+	if !ok {
+		return code
 	}
 	if *pgDSN != "" {
 		if len(pos) != 0 {
